@@ -1,0 +1,24 @@
+# Production image: gunicorn web, Celery worker and beat share it (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+        fonts-noto-cjk gettext curl \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY township ./township
+COPY services ./services
+COPY approvals ./approvals
+COPY enforcement ./enforcement
+COPY grid ./grid
+COPY command_center ./command_center
+RUN pip install .
+COPY . .
+RUN DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput \
+ && useradd --system --home /app portal && mkdir -p /app/var && chown -R portal /app/var
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "township.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

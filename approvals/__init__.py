@@ -1,0 +1,1 @@
+"""Approvals: back-office review of accepted applications, chief representatives, decisions, supplements, results."""

@@ -1,0 +1,1 @@
+"""Approvals: Django admin."""

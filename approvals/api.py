@@ -1,0 +1,1 @@
+"""Approvals: REST API (DRF viewsets and serializers)."""

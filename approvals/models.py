@@ -1,0 +1,1 @@
+"""Approvals: data and invariants."""

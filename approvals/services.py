@@ -1,0 +1,1 @@
+"""Approvals: business actions (the only place that changes state), one function per action."""

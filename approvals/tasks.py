@@ -1,0 +1,1 @@
+"""Approvals: Celery tasks (thin: take ids, re-read state, call a service)."""

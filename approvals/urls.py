@@ -1,0 +1,3 @@
+"""Approvals: URL map of the pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Command centre: dashboard, warning board, dispatch, urging and supervision, assessments, rollups."""

@@ -1,0 +1,1 @@
+"""Command centre: Django admin."""

@@ -1,0 +1,1 @@
+"""Command centre: REST API (DRF viewsets and serializers)."""

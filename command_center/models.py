@@ -1,0 +1,1 @@
+"""Command centre: data and invariants."""

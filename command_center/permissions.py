@@ -1,0 +1,1 @@
+"""Command centre: who may do what (role checks and django-guardian object permissions)."""

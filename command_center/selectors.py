@@ -1,0 +1,1 @@
+"""Command centre: read queries scoped to the user, reused by pages, API and dashboard."""

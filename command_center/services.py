@@ -1,0 +1,1 @@
+"""Command centre: business actions (the only place that changes state), one function per action."""

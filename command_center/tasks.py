@@ -1,0 +1,1 @@
+"""Command centre: Celery tasks (thin: take ids, re-read state, call a service)."""

@@ -1,0 +1,3 @@
+"""Command centre: URL map of the pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Enforcement: enforcement-matter power list, cases, evidence, documents, penalties, inspections, credit."""

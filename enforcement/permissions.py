@@ -1,0 +1,1 @@
+"""Enforcement: who may do what (role checks and django-guardian object permissions)."""

@@ -1,0 +1,3 @@
+"""Enforcement: URL map of the pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Grid: Django admin."""

@@ -1,0 +1,1 @@
+"""Grid: REST API (DRF viewsets and serializers)."""

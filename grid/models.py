@@ -1,0 +1,1 @@
+"""Grid: data and invariants."""

@@ -1,0 +1,1 @@
+"""Grid: Celery tasks (thin: take ids, re-read state, call a service)."""

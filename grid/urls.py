@@ -1,0 +1,3 @@
+"""Grid: URL map of the pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Services: service-item catalog, guides, bundles, one-window intake, online hall, appointments, queue, evaluations."""

@@ -1,0 +1,1 @@
+"""Services: REST API (DRF viewsets and serializers)."""

@@ -1,0 +1,1 @@
+"""Services: read queries scoped to the user, reused by pages, API and dashboard."""

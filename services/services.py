@@ -1,0 +1,1 @@
+"""Services: business actions (the only place that changes state), one function per action."""

@@ -1,0 +1,3 @@
+"""Services: URL map of the pages."""
+
+urlpatterns: list = []

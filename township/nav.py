@@ -1,0 +1,40 @@
+"""Role-aware navigation: apps register their entries here; the kernel never imports the apps."""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty: any signed-in staff
+    order: int = 100
+
+
+_items: list[NavItem] = []
+
+
+def register(label, url_name: str, *, roles=(), order: int = 100) -> None:
+    item = NavItem(label=label, url_name=url_name, roles=frozenset(roles), order=order)
+    if item not in _items:
+        _items.append(item)
+
+
+def items_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    from township.org.roles import roles_of
+
+    roles = roles_of(user)
+    visible = []
+    for item in sorted(_items, key=lambda i: i.order):
+        if item.roles and not (item.roles & roles) and not user.is_superuser:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        visible.append({"label": item.label, "url": url})
+    return visible

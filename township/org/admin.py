@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from township.org.models import County, Department, ResidentAccount, ServiceWindow, StaffProfile, Township
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin lists show only the rows of the user's township (or county for county admins)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "township":
+            kwargs["queryset"] = Township.objects.visible_to(request.user)
+        elif db_field.name == "department":
+            kwargs["queryset"] = Department.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Township)
+class TownshipAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_code", "county"]
+    search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("county").visible_to(request.user)
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdmin):
+    list_display = ["code", "name", "kind", "township", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["township"]
+
+
+@admin.register(ServiceWindow)
+class ServiceWindowAdmin(ScopedAdmin):
+    list_display = ["number", "name", "kind", "township", "is_open"]
+    list_filter = ["kind", "is_open"]
+    list_select_related = ["township"]
+    filter_horizontal = ["departments"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(ScopedAdmin):
+    list_display = ["user", "township", "department", "title", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "township", "department"]
+
+
+@admin.register(ResidentAccount)
+class ResidentAccountAdmin(admin.ModelAdmin):
+    list_display = ["real_name", "masked_phone", "masked_id_number", "home_township", "created_at"]
+    search_fields = ["real_name", "phone"]
+    exclude = ["id_number"]
+    readonly_fields = ["masked_id_number"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("home_township")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(home_township__in=Township.objects.visible_to(request.user))

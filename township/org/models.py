@@ -1,0 +1,236 @@
+"""Organisation: counties, townships, departments, windows, staff profiles and resident accounts.
+
+Every row that belongs to a township carries it (`TownshipOwned`), and `visible_to(user)` scopes a
+queryset to what the user may see: their township, their county for county admins, all for superusers.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from township.identifiers import mask_id_number, mask_phone, validate_id_number, validate_mobile_phone
+from township.org.roles import Role, roles_of
+
+code_validator = RegexValidator(r"^[0-9]{6,12}$", _("Use the 6 to 12 digit administrative division code."))
+
+
+def scope_for(user):
+    """(kind, value) of what a user may see: ('all', None), ('county', id), ('township', id) or ('none', None)."""
+    if not getattr(user, "is_authenticated", False):
+        return ("none", None)
+    if user.is_superuser:
+        return ("all", None)
+    profile = getattr(user, "staff_profile", None)
+    if profile is None or not profile.is_active:
+        return ("none", None)
+    if Role.COUNTY_ADMIN in roles_of(user):
+        return ("county", profile.county_id)
+    if profile.township_id is None:
+        return ("none", None)
+    return ("township", profile.township_id)
+
+
+class TownshipScopedQuerySet(models.QuerySet):
+    township_path = "township"
+
+    def visible_to(self, user):
+        kind, value = scope_for(user)
+        if kind == "all":
+            return self
+        if kind == "county":
+            return self.filter(**{f"{self.township_path}__county_id": value})
+        if kind == "township":
+            return self.filter(**{f"{self.township_path}_id": value})
+        return self.none()
+
+
+class TownshipOwned(models.Model):
+    """Abstract base for every township-owned row."""
+
+    township = models.ForeignKey("org.Township", on_delete=models.PROTECT, verbose_name=_("township"))
+
+    objects = TownshipScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class County(models.Model):
+    code = models.CharField(_("code"), max_length=12, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class TownshipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        kind, value = scope_for(user)
+        if kind == "all":
+            return self
+        if kind == "county":
+            return self.filter(county_id=value)
+        if kind == "township":
+            return self.filter(pk=value)
+        return self.none()
+
+
+class Township(models.Model):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("county"))
+    code = models.CharField(_("code"), max_length=12, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=60)
+    short_code = models.CharField(
+        _("short code"), max_length=8, unique=True,
+        help_text=_("Letters used in application and document numbers, e.g. QS."),
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use 2 to 8 capital letters."))],
+    )
+    hall_address = models.CharField(_("service hall address"), max_length=200, blank=True)
+    hall_phone = models.CharField(_("service hall phone"), max_length=30, blank=True)
+
+    objects = TownshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(TownshipOwned):
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("Office")
+        BUREAU = "bureau", _("Bureau")
+        STATIONED = "stationed", _("Stationed unit")
+
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OFFICE)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["township", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "code"], name="department_code_unique_per_township"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceWindow(TownshipOwned):
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General window")
+        SPECIALISED = "specialised", _("Specialised window")
+
+    number = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.GENERAL)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    departments = models.ManyToManyField(
+        Department, blank=True, verbose_name=_("departments"),
+        help_text=_("For a specialised window: the departments whose items it takes."),
+    )
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        verbose_name = _("service window")
+        verbose_name_plural = _("service windows")
+        ordering = ["township", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "number"], name="window_number_unique_per_township"),
+        ]
+
+    def __str__(self):
+        return self.name or _("Window %(number)s") % {"number": self.number}
+
+
+class StaffProfile(models.Model):
+    """A staff member's place: county, township (empty for county-level staff) and department."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, verbose_name=_("county"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("township")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        verbose_name=_("department"),
+    )
+    window = models.ForeignKey(
+        ServiceWindow, on_delete=models.SET_NULL, null=True, blank=True, related_name="clerks",
+        verbose_name=_("usual window"),
+    )
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_mobile_phone])
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TownshipScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=True) | models.Q(township__isnull=False),
+                name="staff_department_needs_township",
+            ),
+        ]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.township_id and self.county_id and self.township.county_id != self.county_id:
+            raise ValidationError({"township": _("The township is not in the chosen county.")})
+        if self.department_id and self.department.township_id != self.township_id:
+            raise ValidationError({"department": _("The department belongs to another township.")})
+
+    @property
+    def roles(self):
+        return roles_of(self.user)
+
+
+class ResidentAccount(models.Model):
+    """A resident's sign-in: by phone and SMS code; the identity number is validated and shown masked."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident", verbose_name=_("user")
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, unique=True, validators=[validate_mobile_phone])
+    real_name = models.CharField(_("real name"), max_length=60, blank=True)
+    id_number = models.CharField(
+        _("identity number"), max_length=18, unique=True, null=True, blank=True, validators=[validate_id_number]
+    )
+    home_township = models.ForeignKey(
+        Township, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("home township")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident account")
+        verbose_name_plural = _("resident accounts")
+
+    def __str__(self):
+        return f"{self.real_name or ''} {self.masked_phone}".strip()
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number or "")
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
