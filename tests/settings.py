@@ -42,3 +42,4 @@ LANGUAGE_CODE = "zh-hans"
 # Separate test databases for test runs started side by side (e.g. PORTAL_TEST_DB=calendar).
 if os.environ.get("PORTAL_TEST_DB"):
     DATABASES["default"]["TEST"] = {"NAME": f"test_portal_{os.environ['PORTAL_TEST_DB']}"}  # noqa: F405
+STATIC_ROOT = tempfile.mkdtemp(prefix="portal-static-")

@@ -33,14 +33,21 @@ def id_number_birth_date(value: str) -> date:
 def validate_id_number(value: str) -> None:
     value = normalise(value)
     if len(value) != 18:
-        raise ValidationError(_("An identity number has 18 characters; this one has %(n)d."), code="id_length",
-                              params={"n": len(value)})
+        raise ValidationError(
+            _("An identity number has 18 characters; this one has %(n)d."),
+            code="id_length",
+            params={"n": len(value)},
+        )
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        raise ValidationError(_("An identity number has 17 digits followed by a digit or X."), code="id_chars")
+        raise ValidationError(
+            _("An identity number has 17 digits followed by a digit or X."), code="id_chars"
+        )
     try:
         born = id_number_birth_date(value)
     except ValueError:
-        raise ValidationError(_("The birth date in this identity number does not exist."), code="id_birth") from None
+        raise ValidationError(
+            _("The birth date in this identity number does not exist."), code="id_birth"
+        ) from None
     if born.year < 1900 or born > date.today():
         raise ValidationError(_("The birth date in this identity number is not plausible."), code="id_birth")
     if id_number_check_char(value[:17]) != value[17]:
@@ -58,21 +65,25 @@ def validate_credit_code(value: str) -> None:
     value = normalise(value)
     if len(value) != 18:
         raise ValidationError(
-            _("A unified social credit code has 18 characters; this one has %(n)d."), code="credit_length",
+            _("A unified social credit code has 18 characters; this one has %(n)d."),
+            code="credit_length",
             params={"n": len(value)},
         )
     bad = sorted({ch for ch in value if ch not in CREDIT_ALPHABET})
     if bad:
         raise ValidationError(
             _("A unified social credit code cannot contain %(chars)s (I, O, S, V and Z are never used)."),
-            code="credit_chars", params={"chars": ", ".join(bad)},
+            code="credit_chars",
+            params={"chars": ", ".join(bad)},
         )
     if not value[2:8].isdigit():
-        raise ValidationError(_("Characters 3 to 8 of a credit code are the area code and must be digits."),
-                              code="credit_area")
+        raise ValidationError(
+            _("Characters 3 to 8 of a credit code are the area code and must be digits."), code="credit_area"
+        )
     if credit_code_check_char(value[:17]) != value[17]:
         raise ValidationError(
-            _("This credit code's check character is wrong; please check each character."), code="credit_check"
+            _("This credit code's check character is wrong; please check each character."),
+            code="credit_check",
         )
 
 
@@ -158,5 +169,6 @@ class PhoneField(forms.CharField):
 def validate_mobile_phone(value: str) -> None:
     value = normalise(value).removeprefix("+86")
     if len(value) != 11 or not value.isdigit() or value[0] != "1" or value[1] not in "3456789":
-        raise ValidationError(_("Please enter an 11-digit mainland mobile number, e.g. 13800000000."),
-                              code="phone")
+        raise ValidationError(
+            _("Please enter an 11-digit mainland mobile number, e.g. 13800000000."), code="phone"
+        )

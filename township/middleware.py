@@ -19,7 +19,9 @@ class IdleSessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             limit = (
-                settings.SESSION_IDLE_TIMEOUT_STAFF if hasattr(user, "staff_profile") or user.is_staff else settings.SESSION_IDLE_TIMEOUT_RESIDENT
+                settings.SESSION_IDLE_TIMEOUT_STAFF
+                if hasattr(user, "staff_profile") or user.is_staff
+                else settings.SESSION_IDLE_TIMEOUT_RESIDENT
             )
             last = request.session.get(SESSION_KEY)
             if last is not None and now - int(last) > limit:

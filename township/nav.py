@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] = field(default_factory=frozenset)  # empty: any signed-in staff
+    roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
 
 
@@ -30,7 +30,7 @@ def items_for(user) -> list[dict]:
     roles = roles_of(user)
     visible = []
     for item in sorted(_items, key=lambda i: i.order):
-        if item.roles and not (item.roles & roles) and not user.is_superuser:
+        if not (item.roles & roles) and not user.is_superuser:
             continue
         try:
             url = reverse(item.url_name)

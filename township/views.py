@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from township.tasks import HEARTBEAT_KEY
 
@@ -30,9 +31,7 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - a health check reports every failure
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
-        from township.celery import app
-
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         checks["broker"] = "ok"
     except Exception as exc:  # noqa: BLE001

@@ -12,3 +12,9 @@ class OrgConfig(AppConfig):
         from township.org.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="org-sync-role-groups")
+
+        from township import nav
+        from township.org.roles import ADMIN_ROLES, Role
+
+        nav.register(_("Departments and windows"), "org-my-township", roles=set(Role), order=900)
+        nav.register(_("Back office"), "admin:index", roles=ADMIN_ROLES, order=950)

@@ -3,10 +3,20 @@
 COUNTY = {"code": "320999", "name": "江南县"}
 
 TOWNSHIPS = [
-    {"code": "320999101", "name": "青石镇", "short_code": "QS",
-     "hall_address": "青石镇人民路88号便民服务中心", "hall_phone": "0512-5550101"},
-    {"code": "320999102", "name": "白沙镇", "short_code": "BS",
-     "hall_address": "白沙镇沙湖大道16号便民服务中心", "hall_phone": "0512-5550202"},
+    {
+        "code": "320999101",
+        "name": "青石镇",
+        "short_code": "QS",
+        "hall_address": "青石镇人民路88号便民服务中心",
+        "hall_phone": "0512-5550101",
+    },
+    {
+        "code": "320999102",
+        "name": "白沙镇",
+        "short_code": "BS",
+        "hall_address": "白沙镇沙湖大道16号便民服务中心",
+        "hall_phone": "0512-5550202",
+    },
 ]
 
 DEPARTMENTS = [
@@ -37,4 +47,9 @@ USERS = [
     ("county", "county_admin", None, "冯县管", "13900000011"),
 ]
 
-RESIDENT = {"username": "resident", "phone": "13800000001", "real_name": "林居民", "id_number": "320999199001011234"}
+RESIDENT = {
+    "username": "resident",
+    "phone": "13800000001",
+    "real_name": "林居民",
+    "id_number": "320999199001011234",
+}

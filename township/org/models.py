@@ -82,11 +82,15 @@ class TownshipQuerySet(models.QuerySet):
 
 
 class Township(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("county"))
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("county")
+    )
     code = models.CharField(_("code"), max_length=12, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=60)
     short_code = models.CharField(
-        _("short code"), max_length=8, unique=True,
+        _("short code"),
+        max_length=8,
+        unique=True,
         help_text=_("Letters used in application and document numbers, e.g. QS."),
         validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use 2 to 8 capital letters."))],
     )
@@ -137,7 +141,9 @@ class ServiceWindow(TownshipOwned):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.GENERAL)
     name = models.CharField(_("name"), max_length=60, blank=True)
     departments = models.ManyToManyField(
-        Department, blank=True, verbose_name=_("departments"),
+        Department,
+        blank=True,
+        verbose_name=_("departments"),
         help_text=_("For a specialised window: the departments whose items it takes."),
     )
     is_open = models.BooleanField(_("open"), default=True)
@@ -158,18 +164,34 @@ class StaffProfile(models.Model):
     """A staff member's place: county, township (empty for county-level staff) and department."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
     )
     county = models.ForeignKey(County, on_delete=models.PROTECT, verbose_name=_("county"))
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("township")
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("township"),
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
         verbose_name=_("department"),
     )
     window = models.ForeignKey(
-        ServiceWindow, on_delete=models.SET_NULL, null=True, blank=True, related_name="clerks",
+        ServiceWindow,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clerks",
         verbose_name=_("usual window"),
     )
     title = models.CharField(_("title"), max_length=60, blank=True)
@@ -210,10 +232,17 @@ class ResidentAccount(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident", verbose_name=_("user")
     )
-    phone = models.CharField(_("mobile phone"), max_length=20, unique=True, validators=[validate_mobile_phone])
+    phone = models.CharField(
+        _("mobile phone"), max_length=20, unique=True, validators=[validate_mobile_phone]
+    )
     real_name = models.CharField(_("real name"), max_length=60, blank=True)
     id_number = models.CharField(
-        _("identity number"), max_length=18, unique=True, null=True, blank=True, validators=[validate_id_number]
+        _("identity number"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_id_number],
     )
     home_township = models.ForeignKey(
         Township, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("home township")

@@ -37,18 +37,33 @@ ROLE_LABELS = {
 # in their AppConfig.ready(); permissions that do not exist yet are skipped, never invented.
 ROLE_PERMISSIONS: dict[Role, set[str]] = {role: set() for role in Role}
 ROLE_PERMISSIONS[Role.TOWNSHIP_ADMIN] |= {
-    "org.view_department", "org.change_department", "org.add_department",
-    "org.view_servicewindow", "org.change_servicewindow", "org.add_servicewindow",
-    "org.view_staffprofile", "org.change_staffprofile", "org.add_staffprofile",
-    "workcalendar.view_calendaroverride", "workcalendar.add_calendaroverride",
-    "workcalendar.change_calendaroverride", "workcalendar.delete_calendaroverride",
-    "casework.view_timelineentry", "notify.view_outboxmessage", "documents.view_issueddocument",
+    "org.view_department",
+    "org.change_department",
+    "org.add_department",
+    "org.view_servicewindow",
+    "org.change_servicewindow",
+    "org.add_servicewindow",
+    "org.view_staffprofile",
+    "org.change_staffprofile",
+    "org.add_staffprofile",
+    "workcalendar.view_calendaroverride",
+    "workcalendar.add_calendaroverride",
+    "workcalendar.change_calendaroverride",
+    "workcalendar.delete_calendaroverride",
+    "casework.view_timelineentry",
+    "notify.view_outboxmessage",
+    "documents.view_issueddocument",
 }
 ROLE_PERMISSIONS[Role.COUNTY_ADMIN] |= ROLE_PERMISSIONS[Role.TOWNSHIP_ADMIN] | {
-    "org.view_township", "org.change_township", "org.add_township", "org.view_county",
+    "org.view_township",
+    "org.change_township",
+    "org.add_township",
+    "org.view_county",
 }
 ROLE_PERMISSIONS[Role.COMMAND_CENTRE] |= {
-    "org.view_department", "org.view_servicewindow", "casework.view_timelineentry",
+    "org.view_department",
+    "org.view_servicewindow",
+    "casework.view_timelineentry",
     "documents.view_issueddocument",
 }
 for _role in (Role.APPROVER, Role.CHIEF_REPRESENTATIVE, Role.DEPARTMENT_HEAD):
@@ -56,8 +71,13 @@ for _role in (Role.APPROVER, Role.CHIEF_REPRESENTATIVE, Role.DEPARTMENT_HEAD):
 
 # Roles whose holders sign in to the Django admin (the back office works there).
 ADMIN_ROLES = {
-    Role.APPROVER, Role.CHIEF_REPRESENTATIVE, Role.DEPARTMENT_HEAD, Role.LEGAL_REVIEWER,
-    Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN,
+    Role.APPROVER,
+    Role.CHIEF_REPRESENTATIVE,
+    Role.DEPARTMENT_HEAD,
+    Role.LEGAL_REVIEWER,
+    Role.COMMAND_CENTRE,
+    Role.TOWNSHIP_ADMIN,
+    Role.COUNTY_ADMIN,
 }
 
 

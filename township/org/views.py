@@ -8,6 +8,12 @@ from township.org.models import Department, ServiceWindow
 
 @login_required
 def my_township(request):
-    departments = Department.objects.visible_to(request.user).select_related("township").order_by("township", "code")
-    windows = ServiceWindow.objects.visible_to(request.user).select_related("township").order_by("township", "number")
+    departments = (
+        Department.objects.visible_to(request.user).select_related("township").order_by("township", "code")
+    )
+    windows = (
+        ServiceWindow.objects.visible_to(request.user)
+        .select_related("township")
+        .order_by("township", "number")
+    )
     return render(request, "org/my_township.html", {"departments": departments, "windows": windows})

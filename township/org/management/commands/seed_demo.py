@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("Refusing to load demo users with DEBUG off; pass --force if you really mean it.")
+            raise CommandError(
+                "Refusing to load demo users with DEBUG off; pass --force if you really mean it."
+            )
         with transaction.atomic():
             sync_role_groups()
             created = self.seed()
@@ -28,12 +30,15 @@ class Command(BaseCommand):
 
     def seed(self) -> int:
         created = 0
-        county, new = County.objects.get_or_create(code=demo.COUNTY["code"], defaults={"name": demo.COUNTY["name"]})
+        county, new = County.objects.get_or_create(
+            code=demo.COUNTY["code"], defaults={"name": demo.COUNTY["name"]}
+        )
         created += new
         townships = []
         for data in demo.TOWNSHIPS:
             township, new = Township.objects.get_or_create(
-                code=data["code"], defaults={**{k: v for k, v in data.items() if k != "code"}, "county": county}
+                code=data["code"],
+                defaults={**{k: v for k, v in data.items() if k != "code"}, "county": county},
             )
             created += new
             townships.append(township)
@@ -44,7 +49,8 @@ class Command(BaseCommand):
                 created += new
             for number in range(1, demo.GENERAL_WINDOWS + 1):
                 _window, new = ServiceWindow.objects.get_or_create(
-                    township=township, number=number,
+                    township=township,
+                    number=number,
                     defaults={"kind": ServiceWindow.Kind.GENERAL, "name": f"{number}号综合窗口"},
                 )
                 created += new
@@ -69,7 +75,9 @@ class Command(BaseCommand):
                     "county": county,
                     "township": None if is_county else home,
                     "department": department,
-                    "window": ServiceWindow.objects.get(township=home, number=1) if role == Role.WINDOW_CLERK else None,
+                    "window": ServiceWindow.objects.get(township=home, number=1)
+                    if role == Role.WINDOW_CLERK
+                    else None,
                     "phone": phone,
                 },
             )
@@ -86,8 +94,12 @@ class Command(BaseCommand):
             created += 1
         _resident, new = ResidentAccount.objects.get_or_create(
             user=user,
-            defaults={"phone": demo.RESIDENT["phone"], "real_name": demo.RESIDENT["real_name"],
-                      "id_number": id_number, "home_township": home},
+            defaults={
+                "phone": demo.RESIDENT["phone"],
+                "real_name": demo.RESIDENT["real_name"],
+                "id_number": id_number,
+                "home_township": home,
+            },
         )
         created += new
         return created
