@@ -1,6 +1,14 @@
+"""Test-only app: a case model registered with the case kernel like a real app would do."""
+
 from django.apps import AppConfig
 
 
 class CaseworkTestAppConfig(AppConfig):
     name = "tests.casework_app"
     label = "casework_app"
+
+    def ready(self):
+        from tests.casework_app.models import Permit, record_notices
+        from township.casework.registry import register_case_type
+
+        register_case_type(Permit, on_warning=record_notices)

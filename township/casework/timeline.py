@@ -1,0 +1,192 @@
+"""Case timelines: append-only, numbered per case and SHA-256 chained, so tampering is detectable.
+
+Each entry's hash covers the previous entry's hash and its own canonical JSON, so changing or removing
+an entry breaks the chain from there on; `verify_timelines` (and `manage.py verify_timeline`) finds it.
+The database refuses UPDATE and DELETE on the table (trigger in migration 0002), so tampering takes an
+owner who disables the trigger first. A rewrite of a whole chain with fresh hashes can only be caught
+against a hash kept elsewhere; keep the latest hashes in an external record if that threat matters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router, transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from township.casework.models import TimelineEntry
+
+_SLUG = re.compile(r"^[-a-z0-9_]+$")
+
+
+def _case_type_label(content_type_id: int) -> str:
+    content_type = ContentType.objects.get_for_id(content_type_id)
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+def canonical_json(entry: TimelineEntry) -> str:
+    """The entry's hashed fields as canonical JSON (sorted keys, no spaces, UTC time)."""
+    return json.dumps(
+        {
+            "seq": entry.seq,
+            # the natural key, not the id, so a dump restored into another database still verifies
+            "case_type": _case_type_label(entry.content_type_id),
+            "object_id": entry.object_id,
+            "actor_id": entry.actor_id,
+            "actor_label": entry.actor_label,
+            "action": entry.action,
+            "from_state": entry.from_state,
+            "to_state": entry.to_state,
+            "note": entry.note,
+            "is_internal": entry.is_internal,
+            "created_at": entry.created_at.astimezone(UTC).isoformat(),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def entry_hash(prev_hash: str, entry: TimelineEntry) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(entry)).encode("utf-8")).hexdigest()
+
+
+def _lock_key(object_id: int) -> int:
+    # pg_advisory_xact_lock(int4, int4): fold big ids into int4; a collision only serialises two cases.
+    return (object_id + 2**31) % 2**32 - 2**31
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return ""
+    return (actor.get_full_name() or actor.get_username())[:150]
+
+
+def append_entry(
+    case: Model,
+    *,
+    action: str,
+    actor=None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    is_internal: bool = False,
+    at: datetime | None = None,
+    actor_label: str | None = None,
+) -> TimelineEntry:
+    """Append one entry to the case's timeline and return it.
+
+    Runs in its own atomic block (joining the caller's transaction if there is one) and takes a
+    per-case advisory lock, so concurrent appends to one case get consecutive numbers and a clean
+    chain. `actor_label` defaults to the actor's name; give it for actors without an account
+    (e.g. "12345 hotline").
+    """
+    if case.pk is None:
+        raise ValueError("save the case before writing to its timeline")
+    if not isinstance(action, str) or not _SLUG.match(action):
+        raise ValueError(f"action must be a lowercase slug such as 'accept', got {action!r}")
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError(f"at must be timezone-aware, got {at.isoformat()}")
+    content_type = ContentType.objects.get_for_model(case)
+    using = router.db_for_write(TimelineEntry)
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [content_type.pk, _lock_key(case.pk)])
+        last = (
+            TimelineEntry.objects.using(using)
+            .filter(content_type=content_type, object_id=case.pk)
+            .order_by("-seq")
+            .values_list("seq", "entry_hash")
+            .first()
+        )
+        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, "")
+        entry = TimelineEntry(
+            content_type=content_type,
+            object_id=case.pk,
+            seq=seq,
+            actor=actor,
+            actor_label=_actor_label(actor) if actor_label is None else actor_label[:150],
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+            is_internal=is_internal,
+            created_at=at,
+            prev_hash=prev_hash,
+        )
+        entry.entry_hash = entry_hash(prev_hash, entry)
+        entry.save(using=using)
+    return entry
+
+
+def entries_for(case: Model, *, include_internal: bool) -> QuerySet[TimelineEntry]:
+    """The case's timeline in order; without internal notes for the applicant's tracking page."""
+    entries = TimelineEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(case), object_id=case.pk
+    ).order_by("seq")
+    return entries if include_internal else entries.filter(is_internal=False)
+
+
+@dataclass(frozen=True)
+class TimelineProblem:
+    case_type: str
+    object_id: int
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        return gettext("%(case_type)s %(object_id)s, entry %(seq)s: %(problem)s") % {
+            "case_type": self.case_type,
+            "object_id": self.object_id,
+            "seq": self.seq,
+            "problem": self.problem,
+        }
+
+
+class TimelineReport(list):
+    """The problems found (a list, empty when all is well) and how much was checked."""
+
+    entries = 0
+    cases = 0
+
+
+def verify_timelines(queryset: QuerySet[TimelineEntry] | None = None) -> TimelineReport:
+    """Recompute every chain in `queryset` (whole cases only; default: all) and report what is wrong.
+
+    Streams the entries, so memory stays flat however long the timelines are.
+    """
+    entries = TimelineEntry.objects.all() if queryset is None else queryset
+    report = TimelineReport()
+    case, expected_seq, prev_hash = None, 1, ""
+    for entry in entries.order_by("content_type_id", "object_id", "seq").iterator(chunk_size=2000):
+        if (entry.content_type_id, entry.object_id) != case:
+            case, expected_seq, prev_hash = (entry.content_type_id, entry.object_id), 1, ""
+            report.cases += 1
+        report.entries += 1
+        found = []
+        if entry.seq != expected_seq:
+            # the link is broken too, but the gap says more
+            found.append(
+                gettext("entries %(first)s to %(last)s are missing")
+                % {"first": expected_seq, "last": entry.seq - 1}
+            )
+        elif entry.prev_hash != prev_hash:
+            found.append(
+                gettext("does not link to the entry before it (an earlier entry was changed or replaced)")
+            )
+        if entry_hash(entry.prev_hash, entry) != entry.entry_hash:
+            found.append(gettext("its content was changed after it was written (hash mismatch)"))
+        report.extend(
+            TimelineProblem(_case_type_label(entry.content_type_id), entry.object_id, entry.seq, text)
+            for text in found
+        )
+        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+    return report
