@@ -1,0 +1,1 @@
+"""Numbered PDF documents with QR codes and a public verification page; API in .services."""

@@ -1,0 +1,1 @@
+"""SMS and e-mail behind one interface; the API is in township.notify.services (kept import-light here)."""

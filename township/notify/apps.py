@@ -6,3 +6,10 @@ class NotifyConfig(AppConfig):
     name = "township.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from township.org.roles import Role, grant
+
+        # The outbox admin is read-only; "change" is what its retry action for failed messages needs.
+        for role in (Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN):
+            grant(role, "notify.view_outboxmessage", "notify.change_outboxmessage")

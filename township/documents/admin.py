@@ -1,0 +1,66 @@
+"""Read-only admin of issued documents and their sequences, scoped to the user's township."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from township.documents.models import DocumentSequence, IssuedDocument
+
+
+class ReadOnlyScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnlyScopedAdmin):
+    list_display = ["number", "type_label", "title", "township", "issued_at", "is_revoked"]
+    list_filter = ["doc_type", "is_revoked", "year"]
+    search_fields = ["=number", "title"]
+    list_select_related = ["township"]
+    date_hierarchy = "issued_at"
+    fields = [
+        "number",
+        "doc_type",
+        "title",
+        "township",
+        "issued_at",
+        "issued_by",
+        "content_hash",
+        "pdf_link",
+        "content_type",
+        "object_id",
+        "is_revoked",
+        "revoked_at",
+        "revoked_reason",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("type"), ordering="doc_type")
+    def type_label(self, obj):
+        return obj.type_label
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        if not obj.pdf:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("documents-pdf", args=[obj.number]), _("Open the PDF")
+        )
+
+
+@admin.register(DocumentSequence)
+class DocumentSequenceAdmin(ReadOnlyScopedAdmin):
+    list_display = ["township", "doc_type", "year", "last_serial"]
+    list_filter = ["doc_type", "year"]
+    list_select_related = ["township"]

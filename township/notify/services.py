@@ -1,0 +1,195 @@
+"""Sending SMS and e-mail: validate, write the outbox row once per key, deliver after commit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from township.identifiers import normalise, validate_mobile_phone
+from township.notify.backends import get_backend
+from township.notify.models import Channel, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+SMS_MAX_LENGTH = 500
+KEY_MAX_LENGTH = 200
+# A message left in "pending" or "sending" this long without a change is presumed lost by its worker.
+STALE_AFTER = timedelta(minutes=10)
+
+
+class IdempotencyConflict(ValueError):
+    """The key was already used for a message to someone else: a bug in the caller's key scheme."""
+
+
+def send_sms(*, to: str, body: str, key: str, township=None) -> OutboxMessage:
+    """Queue an SMS to a mainland mobile number; the same key always returns the same message."""
+    try:
+        validate_mobile_phone(to or "")
+    except ValidationError as exc:
+        raise ValidationError({"to": exc.messages}, code="phone") from None
+    recipient = normalise(to).removeprefix("+86")
+    body = _clean_body(body, max_length=SMS_MAX_LENGTH)
+    return _queue(channel=Channel.SMS, recipient=recipient, subject="", body=body, key=key, township=township)
+
+
+def send_email(*, to: str, subject: str, body: str, key: str, township=None) -> OutboxMessage:
+    """Queue an e-mail; the same key always returns the same message."""
+    recipient = (to or "").strip()
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        raise ValidationError({"to": [_("Please enter a valid e-mail address.")]}, code="email") from None
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError({"subject": [_("An e-mail needs a subject.")]}, code="subject")
+    if len(subject) > 200:
+        raise ValidationError({"subject": [_("The subject is longer than 200 characters.")]}, code="subject")
+    body = _clean_body(body, max_length=None)
+    return _queue(
+        channel=Channel.EMAIL, recipient=recipient, subject=subject, body=body, key=key, township=township
+    )
+
+
+def _clean_body(body: str, *, max_length: int | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("A notification cannot be empty.")]}, code="empty_body")
+    if max_length and len(body) > max_length:
+        raise ValidationError(
+            {"body": [_("An SMS may have at most %(n)d characters.") % {"n": max_length}]},
+            code="long_body",
+        )
+    return body
+
+
+def _queue(*, channel, recipient, subject, body, key, township) -> OutboxMessage:
+    key = (key or "").strip()
+    if not key:
+        raise ValidationError({"key": [_("A notification needs an idempotency key.")]}, code="key")
+    if len(key) > KEY_MAX_LENGTH:
+        raise ValidationError(
+            {"key": [_("The idempotency key is longer than %(n)d characters.") % {"n": KEY_MAX_LENGTH}]},
+            code="key",
+        )
+    # get_or_create runs the INSERT in a savepoint and re-reads on a unique violation, so two callers
+    # racing with the same key end up with the same row.
+    message, created = OutboxMessage.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "channel": channel,
+            "recipient": recipient,
+            "subject": subject,
+            "body": body,
+            "township": township,
+        },
+    )
+    if not created and (message.channel != channel or message.recipient != recipient):
+        raise IdempotencyConflict(f"key {key!r} was already used for another {message.channel} recipient")
+    if message.status == OutboxStatus.PENDING:
+        enqueue_delivery(message.pk)
+    return message
+
+
+def enqueue_delivery(message_id: int) -> None:
+    """Hand the message to a worker once the surrounding transaction has committed."""
+    from township.notify.tasks import deliver_message
+
+    transaction.on_commit(lambda: deliver_message.delay(message_id))
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: str  # "sent", "skipped", "retry" or "failed"
+    attempts: int = 0
+    error: str = ""
+
+    @property
+    def should_retry(self) -> bool:
+        return self.status == "retry"
+
+
+def deliver(*, message_id: int) -> DeliveryOutcome:
+    """One delivery attempt: claim the pending row, send it outside any transaction, record the result.
+
+    The claim marks the row "sending" and commits, so no database lock is held during the provider's
+    network call and a second worker given the same id skips it. The provider gets the idempotency
+    key too, so even a resend after a crash between sending and recording is not a second SMS.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("township")
+            .filter(pk=message_id, status=OutboxStatus.PENDING)
+            .first()
+        )
+        if message is None:
+            return DeliveryOutcome("skipped")
+        message.status = OutboxStatus.SENDING
+        message.attempts += 1
+        message.save(update_fields=["status", "attempts", "updated_at"])
+
+    try:
+        provider_id = get_backend(message.channel).send(message)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row and retried
+        error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        logger.warning("notify: message %s attempt %s failed: %s", message.pk, message.attempts, error)
+        exhausted = message.attempts >= settings.NOTIFY_MAX_ATTEMPTS
+        OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.FAILED if exhausted else OutboxStatus.PENDING,
+            last_error=error,
+            updated_at=timezone.now(),
+        )
+        return DeliveryOutcome("failed" if exhausted else "retry", message.attempts, error)
+
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.SENT, sent_at=now, provider_message_id=provider_id[:200], updated_at=now
+    )
+    return DeliveryOutcome("sent", message.attempts)
+
+
+def requeue_stale_messages(*, limit: int = 500) -> list[int]:
+    """Ids of pending messages nobody touched for STALE_AFTER (and "sending" ones whose worker died).
+
+    Set-based: one locked SELECT of ids and one UPDATE that also stamps them, so a second sweep
+    running at the same time skips them and one that runs soon after does not pick them again.
+    """
+    cutoff = timezone.now() - STALE_AFTER
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING], updated_at__lt=cutoff)
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OutboxMessage.objects.filter(pk__in=ids).update(
+                status=OutboxStatus.PENDING, updated_at=timezone.now()
+            )
+            for message_id in ids:
+                enqueue_delivery(message_id)
+    return ids
+
+
+def retry_failed_messages(*, message_ids) -> int:
+    """Give failed messages a fresh set of attempts (admin action); returns how many were re-queued."""
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=list(message_ids), status=OutboxStatus.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            status=OutboxStatus.PENDING, attempts=0, updated_at=timezone.now()
+        )
+        for message_id in ids:
+            enqueue_delivery(message_id)
+    return len(ids)
