@@ -30,11 +30,11 @@ fmt: $(STAMP)
 
 ## bench: benchmarks under tests/bench; they print their figures
 bench: $(STAMP)
-	$(PY) -m township.launch test tests/bench -p no:xdist -s --no-header -q --override-ini addopts=""
+	$(PY) -m township.launch test tests/bench -p no:xdist -s -q --ds=tests.settings --override-ini addopts="-p no:cacheprovider"
 
 ## e2e: browser journeys in headless Chromium (needs Debian's chromium)
 e2e: $(STAMP)
-	$(PY) -m township.launch test tests/e2e -p no:xdist --override-ini addopts=""
+	$(PY) -m township.launch test tests/e2e -p no:xdist -q
 
 ## messages: refresh and compile the zh_Hans catalogue
 messages: $(STAMP)
