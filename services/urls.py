@@ -1,3 +1,13 @@
-"""Services: URL map of the pages."""
+"""Services: URL map of the pages (public catalog for now)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from services import views
+
+urlpatterns = [
+    path("", views.search, name="services-search"),
+    path("items/<str:code>/", views.guide, name="services-guide"),
+    path("items/<str:code>/v<int:number>/", views.guide_version, name="services-guide-version"),
+    path("bundles/<int:pk>/", views.bundle, name="services-bundle"),
+    path("materials/<int:pk>/<str:kind>/", views.material_file, name="services-material-file"),
+]

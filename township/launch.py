@@ -182,6 +182,7 @@ def run() -> int:
     manage(env, "migrate", "--noinput")
     say("loading demo data (idempotent) ...")
     manage(env, "seed_demo")
+    manage(env, "load_demo_catalog")
 
     children: list[tuple[str, subprocess.Popen]] = []
 

@@ -204,6 +204,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Township one-window portal API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Celery: Redis broker; beat schedules live here, as crontabs, with `expires` on frequent jobs.

@@ -18,6 +18,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("verify/", include("township.documents.urls")),
     path("org/", include("township.org.urls")),
+    path("services/", include("services.urls")),
+    path("api/", include("services.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

@@ -78,3 +78,15 @@ def test_the_chinese_catalogue_translates_every_string():
 @pytest.mark.django_db
 def test_no_migrations_are_missing():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_describes_the_api(client):
+    from tests.factories import make_staff
+    from township.org.roles import Role
+
+    assert client.get("/api/schema/").status_code == 403
+    client.force_login(make_staff(Role.TOWNSHIP_ADMIN))
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/catalog/items/" in response.content

@@ -1,0 +1,1 @@
+"""Data files of the services app (the demo catalog tables)."""
