@@ -134,7 +134,7 @@ def test_the_database_refuses_a_promised_limit_longer_than_the_legal_one():
 
 
 def test_validation_explains_a_promised_limit_longer_than_the_legal_one():
-    with pytest.raises(ValidationError, match="promised limit cannot be longer"):
+    with pytest.raises(ValidationError, match="承诺办结时限不能长于法定办结时限"):
         make_item(legal_limit_days=5, promised_limit_days=10)
     assert not ServiceItem.objects.exists()
 
@@ -147,7 +147,7 @@ def test_an_immediate_item_promises_zero_days():
 
 
 def test_a_conditional_material_needs_its_condition():
-    with pytest.raises(ValidationError, match="needs its condition"):
+    with pytest.raises(ValidationError, match="条件性材料必须写明适用条件"):
         make_item(materials=[{"name": "残疾人证", "necessity": Necessity.CONDITIONAL}])
 
 
