@@ -14,15 +14,27 @@ def test_resident_finds_an_item_by_pinyin_initials_and_opens_its_guide(page):
     township = TownshipFactory(name="青石镇")
     department = DepartmentFactory(township=township, name="便民服务和综合指挥中心")
     make_item(
-        department=department, name="新生儿出生登记", keywords="上户口 落户",
+        department=department,
+        name="新生儿出生登记",
+        keywords="上户口 落户",
         materials=[
-            {"name": "出生医学证明", "material_type": material_type("birth-cert", "出生医学证明"), "original_count": 1},
-            {"name": "父母户口簿", "material_type": material_type("hukou", "居民户口簿"), "original_count": 1},
+            {
+                "name": "出生医学证明",
+                "material_type": material_type("birth-cert", "出生医学证明"),
+                "original_count": 1,
+            },
+            {
+                "name": "父母户口簿",
+                "material_type": material_type("hukou", "居民户口簿"),
+                "original_count": 1,
+            },
             {"name": "结婚证", "necessity": "conditional", "condition": "父母已婚的", "copy_count": 1},
         ],
-        process_steps=[{"title": "申请", "description": "到任一综合窗口提交材料"},
-                       {"title": "受理", "description": "窗口当场受理"},
-                       {"title": "办结", "description": "当场办结"}],
+        process_steps=[
+            {"title": "申请", "description": "到任一综合窗口提交材料"},
+            {"title": "受理", "description": "窗口当场受理"},
+            {"title": "办结", "description": "当场办结"},
+        ],
     )
     make_item(department=department, name="城乡居民最低生活保障申请")
 
