@@ -1,0 +1,92 @@
+"""Appointment slots: capacity holds when two people book the last place at the same moment."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from services.models import Appointment, AppointmentSlot
+from services.services import BookingError, book_appointment
+from tests.factories import TownshipFactory, make_resident
+
+pytestmark = pytest.mark.django_db
+
+
+def _slot(capacity=2, **extra):
+    start = timezone.now() + timedelta(days=1)
+    return AppointmentSlot.objects.create(
+        township=extra.pop("township", None) or TownshipFactory(),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        capacity=capacity,
+        **extra,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_place_booked_at_once_from_two_connections_is_given_once():
+    slot = _slot(capacity=3, booked=2)
+    residents = [
+        make_resident(phone="13800000011"),
+        make_resident(phone="13800000012", id_number="440308199901010012"),
+    ]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def book(resident):
+        try:
+            barrier.wait()
+            outcomes.append(book_appointment(slot_id=slot.pk, resident=resident))
+        except BookingError as exc:
+            outcomes.append(exc)
+        finally:
+            connection.close()  # each thread used its own database connection
+
+    threads = [threading.Thread(target=book, args=(r,)) for r in residents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    booked = [o for o in outcomes if isinstance(o, Appointment)]
+    refused = [o for o in outcomes if isinstance(o, BookingError)]
+    assert len(booked) == 1 and len(refused) == 1
+    assert "已约满" in str(refused[0])
+    slot.refresh_from_db()
+    assert slot.booked == 3 and Appointment.objects.filter(slot=slot).count() == 1
+
+
+def test_a_full_slot_refuses_with_a_clear_message():
+    slot = _slot(capacity=1, booked=1)
+    with pytest.raises(BookingError, match="已约满"):
+        book_appointment(slot_id=slot.pk, resident=make_resident())
+
+
+def test_booking_the_same_slot_twice_is_refused_and_takes_no_place():
+    slot = _slot(capacity=5)
+    resident = make_resident()
+    book_appointment(slot_id=slot.pk, resident=resident)
+    with pytest.raises(BookingError, match="已预约"):
+        book_appointment(slot_id=slot.pk, resident=resident)
+    slot.refresh_from_db()
+    assert slot.booked == 1
+
+
+def test_a_past_slot_or_unknown_slot_cannot_be_booked():
+    slot = _slot(capacity=5)
+    AppointmentSlot.objects.filter(pk=slot.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
+    )
+    with pytest.raises(BookingError, match="已开始"):
+        book_appointment(slot_id=slot.pk, resident=make_resident())
+    with pytest.raises(BookingError, match="不存在"):
+        book_appointment(
+            slot_id=10**9, resident=make_resident(phone="13800000013", id_number="440308199901010012")
+        )
+
+
+def test_the_database_itself_refuses_overbooking():
+    slot = _slot(capacity=1, booked=1)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        AppointmentSlot.objects.filter(pk=slot.pk).update(booked=2)
