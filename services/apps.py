@@ -26,3 +26,36 @@ class ServicesConfig(AppConfig):
             grant(
                 role, "services.view_serviceitem", "services.view_serviceitemversion", "services.view_bundle"
             )
+        intake = [
+            "services.view_application",
+            "services.add_application",
+            "services.change_application",
+            "services.view_applicationmaterial",
+            "services.view_queueticket",
+            "services.change_queueticket",
+            "services.view_appointment",
+            "services.change_appointment",
+        ]
+        grant(Role.WINDOW_CLERK, *intake)
+        overseers = [
+            "services.view_application",
+            "services.view_applicationmaterial",
+            "services.view_evaluation",
+        ]
+        for role in (Role.APPROVER, Role.CHIEF_REPRESENTATIVE, Role.DEPARTMENT_HEAD, Role.COMMAND_CENTRE):
+            grant(role, *overseers)
+        for role in (Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN):
+            grant(
+                role,
+                *overseers,
+                *intake,
+                "services.view_rectification",
+                "services.change_rectification",
+                "services.add_followup",
+                "services.view_followup",
+                "services.view_queueticket",
+            )
+        for role in (Role.DEPARTMENT_HEAD, Role.COMMAND_CENTRE):
+            grant(
+                role, "services.view_rectification", "services.change_rectification", "services.add_followup"
+            )

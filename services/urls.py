@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from services import views
+from services.views import catalog as views
 
 urlpatterns = [
     path("", views.search, name="services-search"),

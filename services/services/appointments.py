@@ -1,4 +1,4 @@
-"""Services: business actions (the only place that changes state), one function per action."""
+"""Services: booking appointment slots."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F

@@ -1,0 +1,1 @@
+"""Services: pages, split by who uses them (public catalog, workbench, online hall, queue, evaluations)."""
