@@ -7,7 +7,20 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Services")
 
     def ready(self):
+        from township import nav
         from township.org.roles import Role, grant
+
+        staff = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.COMMAND_CENTRE, Role.DEPARTMENT_HEAD}
+        nav.register(_("Window workbench"), "services-workbench", roles={Role.WINDOW_CLERK}, order=10)
+        nav.register(_("Pre-review queue"), "services-prereview", roles={Role.WINDOW_CLERK}, order=12)
+        nav.register(
+            _("Queue statistics"), "services-queue-stats", roles={Role.WINDOW_CLERK, *staff}, order=40
+        )
+        nav.register(_("Ratings"), "services-ratings", roles=staff, order=45)
+        nav.register(_("Rectifications"), "services-rectifications", roles=staff, order=46)
+        nav.register(_("My applications"), "services-hall", for_residents=True, order=10)
+        nav.register(_("Material library"), "services-library", for_residents=True, order=20)
+        nav.register(_("Service guide"), "services-search", for_residents=True, order=30)
 
         catalog = [
             f"services.{action}_{model}"

@@ -11,13 +11,17 @@ class NavItem:
     url_name: str
     roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
+    for_residents: bool = False
 
 
 _items: list[NavItem] = []
 
 
-def register(label, url_name: str, *, roles=(), order: int = 100) -> None:
-    item = NavItem(label=label, url_name=url_name, roles=frozenset(roles), order=order)
+def register(label, url_name: str, *, roles=(), order: int = 100, for_residents: bool = False) -> None:
+    """Show an entry to users holding one of `roles`, and with `for_residents` to resident accounts."""
+    item = NavItem(
+        label=label, url_name=url_name, roles=frozenset(roles), order=order, for_residents=for_residents
+    )
     if item not in _items:
         _items.append(item)
 
@@ -28,9 +32,10 @@ def items_for(user) -> list[dict]:
     from township.org.roles import roles_of
 
     roles = roles_of(user)
+    is_resident = hasattr(user, "resident")
     visible = []
     for item in sorted(_items, key=lambda i: i.order):
-        if not (item.roles & roles) and not user.is_superuser:
+        if not (item.roles & roles) and not user.is_superuser and not (item.for_residents and is_resident):
             continue
         try:
             url = reverse(item.url_name)

@@ -1,0 +1,3 @@
+"""Services: evaluations pages."""
+
+urlpatterns = []

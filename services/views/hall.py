@@ -1,0 +1,3 @@
+"""Services: hall pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Services: hall_auth pages."""
+
+urlpatterns = []

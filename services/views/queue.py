@@ -1,0 +1,3 @@
+"""Services: queue pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Services: tracking pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Services: workbench pages."""
+
+urlpatterns = []
