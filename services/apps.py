@@ -7,7 +7,17 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Services")
 
     def ready(self):
+        from services.models import Application, Rectification
         from township import nav
+        from township.casework.registry import register_case_type
+        from township.documents.types import register_document_type
+
+        register_case_type(Application)
+        register_case_type(Rectification)
+        register_document_type("receipt", _("Acceptance receipt"), "SL")
+        register_document_type("one_time_notice", _("One-time notice of missing materials"), "GZ")
+        register_document_type("refusal", _("Notice of non-acceptance"), "BSL")
+        register_document_type("application", _("Application"), "SQ")
         from township.org.roles import Role, grant
 
         staff = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.COMMAND_CENTRE, Role.DEPARTMENT_HEAD}

@@ -159,6 +159,10 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded application materials: what a resident or clerk may hand in, checked by content, not by name.
+MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
+# Bad reviews are rectified within this many working days (Sichuan: 15); a local setting.
+RECTIFICATION_LIMIT_WORKING_DAYS = env.int("RECTIFICATION_LIMIT_WORKING_DAYS", default=15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # Security: safe by default, relaxed only by DEBUG for the local run command.
