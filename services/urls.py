@@ -13,6 +13,7 @@ urlpatterns = [
     path("workbench/", include("services.views.workbench")),
     path("hall/", include("services.views.hall")),
     path("hall/account/", include("services.views.hall_auth")),
+    path("files/", include("services.views.files")),
     path("track/", include("services.views.tracking")),
     path("queue/", include("services.views.queue")),
     path("evaluations/", include("services.views.evaluations")),

@@ -283,7 +283,7 @@ class Application(TownshipOwned, CaseClock):
 
     @property
     def is_editable_by_resident(self) -> bool:
-        return self.status in EDITABLE_STATES
+        return self.channel == Channel.ONLINE and self.status in EDITABLE_STATES
 
     @property
     def is_finished(self) -> bool:

@@ -1,3 +1,53 @@
-"""Services: tracking pages."""
+"""Services: the public tracking page (application number + query code, or the receipt's QR code)."""
 
-urlpatterns = []
+from django import forms
+from django.core.cache import cache
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from services.selectors.applications import public_timeline, tracked_application
+
+# Failed lookups per client address per hour: a six-digit code must not be guessable by trying.
+MAX_FAILED_LOOKUPS = 20
+
+
+class TrackingForm(forms.Form):
+    number = forms.CharField(label=_("Application number"), max_length=30)
+    code = forms.CharField(
+        label=_("Query code"),
+        max_length=8,
+        help_text=_("Six digits, printed on your receipt and sent to you by SMS."),
+    )
+
+
+def _client_key(request) -> str:
+    return f"track-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
+@require_GET
+def track(request):
+    form = TrackingForm(request.GET or None)
+    application, timeline, error = None, [], None
+    if request.GET and form.is_valid():
+        key = _client_key(request)
+        if (cache.get(key) or 0) >= MAX_FAILED_LOOKUPS:
+            error = _("Too many unsuccessful lookups from this device; please try again in an hour.")
+        else:
+            application = tracked_application(form.cleaned_data["number"], form.cleaned_data["code"])
+            if application is None:
+                cache.add(key, 0, 3600)
+                cache.incr(key)
+                error = _("No application matches this number and query code. Check both and try again.")
+            else:
+                timeline = public_timeline(application)
+    return render(
+        request,
+        "services/track.html",
+        {"form": form, "application": application, "timeline": timeline, "error": error},
+        status=404 if error else 200,
+    )
+
+
+urlpatterns = [path("", track, name="services-track")]

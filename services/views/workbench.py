@@ -1,3 +1,294 @@
-"""Services: workbench pages."""
+"""Services: the window clerk's workbench (one screen, keyboard-friendly) and the pre-review queue."""
 
-urlpatterns = []
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from services.forms import (
+    ApplicantFields,
+    OutcomeFields,
+    WindowIntakeForm,
+    apply_field_errors,
+    checklist_from_post,
+)
+from services.models import Application, ApplicationStatus, Bundle, ServiceItem
+from services.search import search_items
+from services.selectors.applications import (
+    applications_visible_to,
+    find_for_intake,
+    handled_today,
+    prereview_queue,
+)
+from services.selectors.catalog import active_bundles
+from services.services.intake import (
+    IntakeError,
+    accept_application,
+    checklist_lines,
+    complete_immediately,
+    issue_one_time_notice,
+    receive_at_window,
+    refuse_application,
+)
+from township.org.models import ResidentAccount
+from township.org.roles import Role, roles_of
+
+INTAKE_STATES = {ApplicationStatus.SUBMITTED, ApplicationStatus.NOTIFIED}
+
+
+def clerk_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        profile = getattr(request.user, "staff_profile", None)
+        if Role.WINDOW_CLERK not in roles_of(request.user) or profile is None or profile.township_id is None:
+            raise PermissionDenied(_("Only window clerks use the workbench."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _township(request):
+    return request.user.staff_profile.township
+
+
+def _window(request):
+    return request.user.staff_profile.window
+
+
+def _target(request, data):
+    """The item or bundle chosen, only from the clerk's own township."""
+    township = _township(request)
+    item = bundle = None
+    if data.get("item"):
+        item = (
+            ServiceItem.objects.select_related("current_version", "department")
+            .filter(pk=data["item"], township=township, current_version__isnull=False)
+            .first()
+        )
+        if item is None:
+            raise Http404("no such item here")
+    elif data.get("bundle"):
+        bundle = Bundle.objects.filter(pk=data["bundle"], township=township, is_active=True).first()
+        if bundle is None:
+            raise Http404("no such bundle here")
+    return item, bundle
+
+
+def _preview(item, bundle) -> Application:
+    """An unsaved application, only to list the checklist lines of an item or bundle."""
+    return Application(item=item, item_version=item.current_version if item else None, bundle=bundle)
+
+
+def _outcome(application, *, request, form, lines):
+    """Run the chosen outcome on a received application."""
+    clerk, window = request.user, _window(request)
+    checklist = checklist_from_post(request.POST, lines)
+    outcome = form.cleaned_data["outcome"]
+    if outcome == "accept":
+        return accept_application(application=application, clerk=clerk, checklist=checklist, window=window)
+    if outcome == "complete":
+        return complete_immediately(
+            application=application,
+            clerk=clerk,
+            checklist=checklist,
+            result=form.cleaned_data.get("result", ""),
+            window=window,
+        )
+    if outcome == "notice":
+        return issue_one_time_notice(
+            application=application, clerk=clerk, checklist=checklist, note=form.cleaned_data.get("note", "")
+        )
+    return refuse_application(
+        application=application, clerk=clerk, reason=form.cleaned_data.get("reason", "")
+    )
+
+
+@clerk_required
+@require_http_methods(["GET", "POST"])
+def workbench(request):
+    form = WindowIntakeForm(request.POST or None)
+    item = bundle = None
+    lines = []
+    if request.method == "POST":
+        item, bundle = _target(request, request.POST)
+        if item or bundle:
+            lines = checklist_lines(
+                _preview(item, bundle),
+                checklist_from_post(request.POST, checklist_lines(_preview(item, bundle), {})),
+            )
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    application = receive_at_window(
+                        township=_township(request),
+                        clerk=request.user,
+                        window=_window(request),
+                        item=item,
+                        bundle=bundle,
+                        applicant=form.applicant(),
+                        agent=form.agent(),
+                        delivery=form.delivery(),
+                    )
+                    application = _outcome(application, request=request, form=form, lines=lines)
+            except IntakeError as error:
+                form.add_error(None, error.message)
+                apply_field_errors(form, error.field_errors)
+            else:
+                return redirect("services-workbench-done", pk=application.pk)
+    return render(
+        request,
+        "services/workbench/workbench.html",
+        {
+            "form": form,
+            "item": item,
+            "bundle": bundle,
+            "lines": lines,
+            "window": _window(request),
+            "prereview_count": prereview_queue(request.user).count(),
+            "handled": handled_today(request.user)[:8],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@clerk_required
+@require_GET
+def item_search(request):
+    """Items and bundles matching what the clerk typed (name, code, keyword or pinyin initials)."""
+    query = request.GET.get("q", "")[:100]
+    township = _township(request)
+    items = search_items(township=township, query=query, limit=12)
+    bundles = [b for b in active_bundles(township) if query and query.lower() in (b.name + b.code).lower()]
+    return render(
+        request, "services/workbench/_item_results.html", {"items": items, "bundles": bundles, "query": query}
+    )
+
+
+@clerk_required
+@require_GET
+def checklist(request):
+    item, bundle = _target(request, request.GET)
+    if item is None and bundle is None:
+        return render(request, "services/workbench/_checklist.html", {})
+    return render(
+        request,
+        "services/workbench/_checklist.html",
+        {"item": item, "bundle": bundle, "lines": checklist_lines(_preview(item, bundle), {})},
+    )
+
+
+@clerk_required
+@require_GET
+def applicant_lookup(request):
+    """Fill the applicant from a resident account with this identity number (validated first)."""
+    form = ApplicantFields(request.GET)
+    known = None
+    if form.is_valid() and form.cleaned_data.get("applicant_id_number"):
+        known = (
+            ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"])
+            .select_related("user")
+            .first()
+        )
+        if known is not None:
+            data = request.GET.copy()
+            data["applicant_name"] = data.get("applicant_name") or known.real_name
+            data["applicant_phone"] = data.get("applicant_phone") or known.phone
+            form = ApplicantFields(data)
+            form.is_valid()
+    return render(request, "services/workbench/_applicant.html", {"form": form, "known": known})
+
+
+@clerk_required
+@require_GET
+def done(request, pk):
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk, parent__isnull=True)
+    return render(
+        request,
+        "services/workbench/done.html",
+        {
+            "application": application,
+            "children": application.children.select_related("department", "item_version"),
+            "lines": checklist_lines(application),
+        },
+    )
+
+
+@clerk_required
+@require_GET
+def prereview(request):
+    return render(
+        request,
+        "services/workbench/prereview.html",
+        {"applications": prereview_queue(request.user)[:200]},
+    )
+
+
+@clerk_required
+@require_GET
+def find(request):
+    application = find_for_intake(request.user, request.GET.get("number", ""))
+    if application is None:
+        from django.contrib import messages
+
+        messages.error(request, _("No application with this number in your township."))
+        return redirect("services-workbench")
+    if application.status in INTAKE_STATES:
+        return redirect("services-workbench-intake", pk=application.pk)
+    return redirect("services-workbench-done", pk=application.pk)
+
+
+@clerk_required
+@require_http_methods(["GET", "POST"])
+def intake(request, pk):
+    """Take up a received application: an online submission in pre-review, or a returning walk-in."""
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk, parent__isnull=True)
+    if application.status not in INTAKE_STATES:
+        return redirect("services-workbench-done", pk=application.pk)
+    form = WindowIntakeForm(
+        request.POST or None,
+        initial={"item": application.item_id, "bundle": application.bundle_id},
+    )
+    # The applicant's data are already on the application; only the outcome is read from the form.
+    lines = checklist_lines(application)
+    if request.method == "POST":
+        lines = checklist_lines(application, checklist_from_post(request.POST, lines))
+        outcome_form = OutcomeFields(request.POST)
+        if outcome_form.is_valid():
+            try:
+                application = _outcome(application, request=request, form=outcome_form, lines=lines)
+            except IntakeError as error:
+                outcome_form.add_error(None, error.message)
+                apply_field_errors(outcome_form, error.field_errors)
+            else:
+                return redirect("services-workbench-done", pk=application.pk)
+        form = outcome_form
+    materials = {}
+    for material in application.materials.all():
+        materials.setdefault(str(material.requirement_id), []).append(material)
+    for line in lines:
+        line.files = materials.get(line.key, [])
+    return render(
+        request,
+        "services/workbench/intake.html",
+        {"application": application, "form": form, "lines": lines},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns = [
+    path("", workbench, name="services-workbench"),
+    path("items/", item_search, name="services-workbench-items"),
+    path("checklist/", checklist, name="services-workbench-checklist"),
+    path("applicant/", applicant_lookup, name="services-workbench-applicant"),
+    path("find/", find, name="services-workbench-find"),
+    path("pre-review/", prereview, name="services-prereview"),
+    path("applications/<int:pk>/", done, name="services-workbench-done"),
+    path("applications/<int:pk>/intake/", intake, name="services-workbench-intake"),
+]

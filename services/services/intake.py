@@ -1,0 +1,867 @@
+"""Services: one-window intake. Drafts, online submission, window reception, and the four outcomes of
+intake: accept (number, clock, receipt), complete on the spot, one-time notice, or refuse."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from services.models import (
+    ApplicantKind,
+    Application,
+    ApplicationStatus,
+    Bundle,
+    Channel,
+    ConsentMethod,
+    DeliveryMethod,
+    MaterialRequirement,
+    MaterialSource,
+    Necessity,
+    ServiceItem,
+)
+from services.models.applications import TRANSITIONS
+from services.selectors.catalog import bundle_listed_items, bundle_materials
+from township.casework.clock import start_clock, stop_clock
+from township.casework.models import LimitUnit
+from township.casework.timeline import append_entry
+from township.documents.services import format_number, issue_document, next_serial, qr_data_uri
+from township.identifiers import normalise
+from township.notify.services import send_sms
+from township.org.models import ResidentAccount
+
+S = ApplicationStatus
+
+
+class IntakeError(Exception):
+    """An intake step that cannot be done; the message is for the user."""
+
+    def __init__(self, message, *, field_errors: dict | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field_errors = field_errors or {}
+
+
+class InvalidTransition(IntakeError):
+    pass
+
+
+class MaterialsIncomplete(IntakeError):
+    def __init__(self, message, *, lines: list[ChecklistLine]):
+        super().__init__(message)
+        self.lines = lines
+
+
+# --- the material checklist ------------------------------------------------------------------------
+
+CHECK_STATES = ("", "ok", "missing", "defective", "na")
+
+
+@dataclass
+class ChecklistLine:
+    """One material to check: a requirement of the item, or for a bundle one merged material."""
+
+    key: str
+    name: str
+    necessity: str
+    condition: str
+    original_count: int
+    copy_count: int
+    medium: str
+    source: str
+    acceptance_standard: str = ""
+    material_type_id: int | None = None
+    requirement_ids: list[int] = field(default_factory=list)
+    state: str = ""
+    note: str = ""
+
+    @property
+    def necessity_label(self) -> str:
+        return Necessity(self.necessity).label
+
+    @property
+    def is_shared_data(self) -> bool:
+        return self.source == MaterialSource.SHARED_DATA
+
+    @property
+    def is_needed(self) -> bool:
+        """Required lines always; conditional ones unless the clerk marked them not applicable."""
+        if self.is_shared_data or self.necessity == Necessity.OPTIONAL:
+            return False
+        return not (self.necessity == Necessity.CONDITIONAL and self.state == "na")
+
+    @property
+    def is_lacking(self) -> bool:
+        return self.state in ("missing", "defective") or (self.is_needed and self.state != "ok")
+
+
+def checklist_lines(application: Application, checklist: dict | None = None) -> list[ChecklistLine]:
+    """The lines to tick for an application, carrying the states of `checklist` (or the saved one)."""
+    checklist = application.checklist if checklist is None else checklist
+    if application.item_version_id:
+        requirements = application.item_version.materials.select_related("material_type").order_by(
+            "order", "id"
+        )
+        lines = [
+            ChecklistLine(
+                key=str(r.pk),
+                name=r.name,
+                necessity=r.necessity,
+                condition=r.condition,
+                original_count=r.original_count,
+                copy_count=r.copy_count,
+                medium=r.medium,
+                source=r.source,
+                acceptance_standard=r.acceptance_standard,
+                material_type_id=r.material_type_id,
+                requirement_ids=[r.pk],
+            )
+            for r in requirements
+        ]
+    else:
+        lines = [
+            ChecklistLine(
+                key=str(m.requirements[0].pk),
+                name=m.name,
+                necessity=m.necessity,
+                condition="; ".join(m.conditions),
+                original_count=m.original_count,
+                copy_count=m.copy_count,
+                medium=m.medium,
+                source=m.source,
+                acceptance_standard=m.requirements[0].acceptance_standard,
+                material_type_id=m.material_type.pk if m.material_type else None,
+                requirement_ids=[r.pk for r in m.requirements],
+            )
+            for m in bundle_materials(application.bundle)
+        ]
+    for line in lines:
+        entry = checklist.get(line.key) or {}
+        line.state = entry.get("state", "ok" if line.is_shared_data else "")
+        line.note = entry.get("note", "")
+    return lines
+
+
+def _lacking(lines: list[ChecklistLine]) -> list[ChecklistLine]:
+    """Needed lines not ticked as present, and any line marked missing or defective."""
+    return [line for line in lines if line.necessity != Necessity.OPTIONAL and line.is_lacking]
+
+
+def clean_checklist(application: Application, raw: dict) -> dict:
+    """Keep only known lines and states; a defective or missing line may carry a note."""
+    known = {line.key for line in checklist_lines(application, {})}
+    cleaned = {}
+    for key, entry in (raw or {}).items():
+        if key not in known or not isinstance(entry, dict):
+            continue
+        state = entry.get("state", "")
+        if state not in CHECK_STATES:
+            raise IntakeError(_("Unknown checklist state %(state)s.") % {"state": state})
+        cleaned[key] = {"state": state, "note": str(entry.get("note", ""))[:300].strip()}
+    return cleaned
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item_version", "township", "bundle", "item")
+        .get(pk=application.pk)
+    )
+
+
+def _move(application: Application, to: str, *, actor, action: str, note: str = "", at=None):
+    """Change state along the transition table, write the timeline entry, and SMS the applicant."""
+    source = application.status
+    if to not in TRANSITIONS.get(source, set()):
+        raise InvalidTransition(
+            _("An application that is “%(state)s” cannot become “%(target)s”.")
+            % {"state": S(source).label, "target": S(to).label}
+        )
+    application.status = to
+    entry = append_entry(
+        application, action=action, actor=actor, from_state=source, to_state=to, note=note, at=at
+    )
+    _notify_applicant(application, entry_seq=entry.seq)
+    return entry
+
+
+def tracking_url(application: Application) -> str:
+    query = urlencode({"number": application.number, "code": application.query_code})
+    return f"{settings.SITE_URL}{reverse('services-track')}?{query}"
+
+
+_SMS_TEXT = {
+    S.SUBMITTED: "Your application %(number)s (%(title)s) has been received; query code %(code)s.",
+    S.ACCEPTED: "Your application %(number)s (%(title)s) has been accepted and is promised by %(due)s. "
+    "Track it: %(url)s",
+    S.NOTIFIED: "Your application %(number)s (%(title)s) lacks materials; please see the one-time notice "
+    "and supply everything listed.",
+    S.NOT_ACCEPTED: "Your application %(number)s (%(title)s) was not accepted. Reason: %(reason)s",
+    S.COMPLETED: "Your application %(number)s (%(title)s) has been completed. Thank you.",
+    S.WITHDRAWN: "Your application %(number)s (%(title)s) has been withdrawn.",
+    S.SUPPLEMENT: "Your application %(number)s (%(title)s) needs supplementary materials. Track it: %(url)s",
+    S.IN_REVIEW: "Your application %(number)s (%(title)s) is in review. Track it: %(url)s",
+    S.APPROVED: "Your application %(number)s (%(title)s) has been approved. Track it: %(url)s",
+    S.DENIED: "Your application %(number)s (%(title)s) has been decided. Track it: %(url)s",
+    S.RESULT_READY: "The result of your application %(number)s (%(title)s) is ready: %(delivery)s.",
+    S.DELIVERED: "The result of your application %(number)s (%(title)s) has been delivered%(tracking)s.",
+}
+
+
+def sms_text(application: Application) -> str:
+    template = _SMS_TEXT.get(application.status)
+    if template is None:
+        return ""
+    delivery = (
+        _("we will post it to you")
+        if application.delivery_method == DeliveryMethod.POST
+        else _("please pick it up at the service hall")
+    )
+    tracking = (
+        _(", postal tracking number %(number)s") % {"number": application.postal_tracking_number}
+        if application.postal_tracking_number
+        else ""
+    )
+    return _(template) % {
+        "number": application.number,
+        "title": application.title,
+        "code": application.query_code,
+        "due": application.due_date.isoformat() if application.due_at else "",
+        "url": tracking_url(application),
+        "reason": application.refusal_reason,
+        "delivery": delivery,
+        "tracking": tracking,
+    }
+
+
+def _notify_applicant(application: Application, *, entry_seq: int) -> None:
+    """One SMS per state change, keyed by the timeline entry, so a retried step never sends twice."""
+    if not application.applicant_phone or application.parent_id:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        body = sms_text(application)
+    if body:
+        send_sms(
+            to=application.applicant_phone,
+            body=body,
+            key=f"application:{application.pk}:{entry_seq}",
+            township=application.township,
+        )
+
+
+def _number(application: Application, at) -> None:
+    if application.number:
+        return
+    year = timezone.localtime(at).year
+    serial = next_serial(township=application.township, doc_type="application", year=year)
+    application.number = format_number(
+        township=application.township, doc_type="application", year=year, serial=serial
+    )
+    application.query_code = f"{secrets.randbelow(10**6):06d}"
+
+
+# --- applicant data --------------------------------------------------------------------------------
+
+
+@dataclass
+class Applicant:
+    kind: str = ApplicantKind.PERSON
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    enterprise_name: str = ""
+    credit_code: str = ""
+
+    def apply_to(self, application: Application) -> None:
+        application.applicant_kind = self.kind
+        application.applicant_name = self.name.strip()
+        application.applicant_id_number = normalise(self.id_number)
+        application.applicant_phone = normalise(self.phone).removeprefix("+86")
+        application.enterprise_name = self.enterprise_name.strip()
+        application.credit_code = normalise(self.credit_code)
+
+
+@dataclass
+class Agent:
+    name: str = ""
+    id_number: str = ""
+    relation: str = ""
+    consent_method: str = ""
+    consent_note: str = ""
+    user: object = None
+
+    def apply_to(self, application: Application) -> None:
+        application.agent = self.user
+        application.agent_name = self.name.strip()
+        application.agent_id_number = normalise(self.id_number)
+        application.agent_relation = self.relation.strip()
+        application.consent_method = self.consent_method
+        application.consent_note = self.consent_note.strip()
+
+
+_VALIDATED_FIELDS = (
+    "applicant_kind",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "enterprise_name",
+    "credit_code",
+    "agent_name",
+    "agent_id_number",
+    "consent_method",
+    "delivery_method",
+    "postal_address",
+)
+
+
+def _validate_parties(application: Application, *, complete: bool) -> None:
+    """Field validators always; with `complete`, everything intake needs must be there."""
+    errors: dict[str, list[str]] = {}
+    for name in _VALIDATED_FIELDS:
+        model_field = application._meta.get_field(name)
+        value = getattr(application, name)
+        if value in ("", None):
+            continue
+        try:
+            model_field.clean(value, application)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if complete:
+        if application.applicant_kind == ApplicantKind.ENTERPRISE:
+            if not application.enterprise_name:
+                errors.setdefault("enterprise_name", []).append(_("Enter the enterprise's name."))
+            if not application.credit_code:
+                errors.setdefault("credit_code", []).append(_("Enter the unified social credit code."))
+        if not application.applicant_name:
+            errors.setdefault("applicant_name", []).append(
+                _("Enter the applicant's name (for an enterprise: its legal representative or contact).")
+            )
+        if not application.applicant_id_number:
+            errors.setdefault("applicant_id_number", []).append(_("Enter the applicant's identity number."))
+        if not application.applicant_phone:
+            errors.setdefault("applicant_phone", []).append(
+                _("Enter a mobile phone number for progress messages.")
+            )
+        if application.delivery_method == DeliveryMethod.POST and not application.postal_address:
+            errors.setdefault("postal_address", []).append(_("Enter the postal address for the result."))
+    is_agent = bool(application.agent_id or application.agent_name)
+    if is_agent:
+        if not application.agent_name:
+            errors.setdefault("agent_name", []).append(_("Enter the agent's name."))
+        if not application.consent_method:
+            errors.setdefault("consent_method", []).append(
+                _("Record how the applicant agreed to the agent applying for them.")
+            )
+        if not application.agent_id_number and application.agent_id is None:
+            errors.setdefault("agent_id_number", []).append(_("Enter the agent's identity number."))
+    if errors:
+        raise IntakeError(_("Please correct the marked fields."), field_errors=errors)
+
+
+def _link_resident(application: Application) -> None:
+    """A walk-in whose identity number belongs to a resident account shows up in their online hall."""
+    if application.resident_id or not application.applicant_id_number:
+        return
+    account = ResidentAccount.objects.filter(id_number=application.applicant_id_number).first()
+    if account is not None:
+        application.resident_id = account.user_id
+
+
+def _grant_resident(application: Application) -> None:
+    from guardian.shortcuts import assign_perm
+
+    for user_id in {application.resident_id, application.agent_id} - {None}:
+        assign_perm("services.view_application", _user(user_id), application)
+
+
+def _user(user_id):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=user_id)
+
+
+# --- starting an application -----------------------------------------------------------------------
+
+
+def _target(item: ServiceItem | None, bundle: Bundle | None, *, township) -> tuple:
+    if (item is None) == (bundle is None):
+        raise IntakeError(_("Choose one service item or one bundle."))
+    if item is not None:
+        if item.township_id != township.pk or item.current_version_id is None:
+            raise IntakeError(_("This service item is not offered here."))
+        return item, item.current_version, None
+    if bundle.township_id != township.pk or not bundle.is_active:
+        raise IntakeError(_("This bundle is not offered here."))
+    if not bundle_listed_items(bundle):
+        raise IntakeError(_("This bundle has no items that can be applied for."))
+    return None, None, bundle
+
+
+def start_online_application(
+    *, resident, item: ServiceItem | None = None, bundle: Bundle | None = None, agent: Agent | None = None
+) -> Application:
+    """A resident's draft for an item or a bundle, prefilled from their account; saved as they go."""
+    township = (item or bundle).township
+    item, version, bundle = _target(item, bundle, township=township)
+    if version is not None and not version.allows_online:
+        raise IntakeError(_("This item cannot be applied for online; please come to the service hall."))
+    account = getattr(resident, "resident", None)
+    application = Application(
+        township=township,
+        channel=Channel.ONLINE,
+        status=S.DRAFT,
+        item=item,
+        item_version=version,
+        bundle=bundle,
+        department=item.department if item else None,
+    )
+    if agent is not None:
+        agent.user = resident
+        agent.apply_to(application)
+    else:
+        application.resident = resident
+        if account is not None:
+            Applicant(
+                name=account.real_name, id_number=account.id_number or "", phone=account.phone
+            ).apply_to(application)
+    if bundle is not None:
+        application.form_data = {
+            "bundle_versions": {str(i.pk): i.current_version_id for i in bundle_listed_items(bundle)}
+        }
+    with transaction.atomic():
+        application.save()
+        append_entry(application, action="draft", actor=resident, to_state=S.DRAFT, is_internal=True)
+        _grant_resident(application)
+    return application
+
+
+def update_draft(
+    *, application: Application, by, applicant: Applicant, note: str = "", delivery: dict | None = None
+):
+    """Save what the resident typed so far; only drafts and returned applications may change."""
+    with transaction.atomic():
+        application = _lock(application)
+        if not application.is_editable_by_resident:
+            raise InvalidTransition(_("This application can no longer be changed."))
+        applicant.apply_to(application)
+        application.note = note.strip()
+        _apply_delivery(application, delivery)
+        _validate_parties(application, complete=False)
+        application.save()
+    return application
+
+
+def _apply_delivery(application: Application, delivery: dict | None) -> None:
+    if not delivery:
+        return
+    method = delivery.get("method") or DeliveryMethod.WINDOW
+    if method not in DeliveryMethod.values:
+        raise IntakeError(_("Choose how you want to receive the result."))
+    application.delivery_method = method
+    application.postal_address = (delivery.get("address") or "").strip()[:200]
+
+
+def missing_uploads(application: Application) -> list[ChecklistLine]:
+    """Needed materials with no uploaded file yet (what blocks an online submission)."""
+    uploaded = set(application.materials.values_list("requirement_id", flat=True))
+    return [
+        line
+        for line in checklist_lines(application, {})
+        if line.is_needed
+        and line.necessity == Necessity.REQUIRED
+        and not (uploaded & set(line.requirement_ids))
+    ]
+
+
+def submit_application(*, application: Application, by) -> Application:
+    """Send a draft (or a returned application, corrected) to the front desk's pre-review queue."""
+    now = timezone.now()
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status == S.SUBMITTED:
+            return application  # a double click or a retried request: already done
+        _validate_parties(application, complete=True)
+        lacking = missing_uploads(application)
+        if lacking:
+            raise MaterialsIncomplete(
+                _("Upload every required material before submitting: %(names)s.")
+                % {"names": "、".join(line.name for line in lacking)},
+                lines=lacking,
+            )
+        _number(application, now)
+        application.submitted_at = now
+        _move(application, S.SUBMITTED, actor=by, action="submit", at=now)
+        application.save()
+    return application
+
+
+def receive_at_window(
+    *,
+    township,
+    clerk,
+    window=None,
+    item: ServiceItem | None = None,
+    bundle: Bundle | None = None,
+    applicant: Applicant,
+    agent: Agent | None = None,
+    delivery: dict | None = None,
+    at=None,
+) -> Application:
+    """Register a walk-in at the window: numbered and received now (art. 32 counts from receipt).
+    Call it in the same transaction as the outcome (accept, complete, notice, refuse)."""
+    at = at or timezone.now()
+    item, version, bundle = _target(item, bundle, township=township)
+    application = Application(
+        township=township,
+        channel=Channel.WINDOW,
+        status=S.SUBMITTED,
+        item=item,
+        item_version=version,
+        bundle=bundle,
+        department=item.department if item else None,
+        window=window,
+        clerk=clerk,
+        submitted_at=at,
+    )
+    applicant.apply_to(application)
+    if agent is not None:
+        agent.apply_to(application)
+    _apply_delivery(application, delivery)
+    _validate_parties(application, complete=True)
+    _link_resident(application)
+    if bundle is not None:
+        application.form_data = {
+            "bundle_versions": {str(i.pk): i.current_version_id for i in bundle_listed_items(bundle)}
+        }
+    with transaction.atomic():
+        _number(application, at)
+        application.save()
+        append_entry(application, action="receive", actor=clerk, to_state=S.SUBMITTED, at=at)
+        _grant_resident(application)
+    return application
+
+
+# --- the four outcomes of intake -------------------------------------------------------------------
+
+
+def _require_clerk_scope(application: Application, clerk) -> None:
+    if not Application.objects.visible_to(clerk).filter(pk=application.pk).exists():
+        raise IntakeError(_("This application belongs to another township."))
+    if not clerk.has_perm("services.change_application"):
+        raise IntakeError(_("You may not take applications."))
+
+
+def accept_application(
+    *, application: Application, clerk, checklist: dict, window=None, with_receipt: bool = True, at=None
+) -> Application:
+    """Accept: every needed material is there, so the application gets its deadline clock (the item's
+    promised limit in working days), a timeline entry, a receipt with a QR code to its tracking page, and
+    an SMS. A bundle fans out to one child application per item, each in its department's review."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        application = _lock(application)
+        _require_clerk_scope(application, clerk)
+        if application.status == S.ACCEPTED and application.clerk_id == clerk.pk:
+            return application  # retried request
+        checklist = clean_checklist(application, checklist)
+        lines = checklist_lines(application, checklist)
+        lacking = _lacking(lines)
+        if lacking:
+            raise MaterialsIncomplete(
+                _(
+                    "These materials are missing or defective, so the application cannot be accepted: "
+                    "%(names)s. Issue a one-time notice instead."
+                )
+                % {"names": "、".join(line.name for line in lacking)},
+                lines=lacking,
+            )
+        application.checklist = checklist
+        application.clerk = clerk
+        application.window = window or application.window
+        application.accepted_at = at
+        versions = _versions_for(application)
+        limit = max(v.promised_limit_days for v in versions)
+        yellow = min(v.yellow_threshold_days for v in versions) if versions else None
+        start_clock(
+            application, at=at, limit_value=limit, limit_unit=LimitUnit.WORKING_DAYS, yellow_threshold=yellow
+        )
+        _move(application, S.ACCEPTED, actor=clerk, action="accept", at=at)
+        application.save()
+        if application.bundle_id:
+            _fan_out(application, clerk=clerk, at=at, versions=versions)
+        if with_receipt:
+            application.receipt = _issue_receipt(application, clerk=clerk, at=at, lines=lines)
+            application.save(update_fields=["receipt"])
+    return application
+
+
+def _versions_for(application: Application):
+    if application.item_version_id:
+        return [application.item_version]
+    from services.models import ServiceItemVersion
+
+    ids = list((application.form_data.get("bundle_versions") or {}).values())
+    versions = list(ServiceItemVersion.objects.filter(pk__in=ids).select_related("item__department"))
+    if not versions:
+        versions = [i.current_version for i in bundle_listed_items(application.bundle)]
+    return versions
+
+
+def _fan_out(parent: Application, *, clerk, at, versions) -> list[Application]:
+    """One child per bundled item, in its own department, with its own number and clock."""
+    children = []
+    for version in sorted(versions, key=lambda v: v.item_id):
+        child = Application(
+            township=parent.township,
+            channel=parent.channel,
+            status=S.ACCEPTED,
+            item=version.item,
+            item_version=version,
+            bundle=parent.bundle,
+            parent=parent,
+            department=version.item.department,
+            window=parent.window,
+            clerk=clerk,
+            resident=parent.resident,
+            agent=parent.agent,
+            submitted_at=parent.submitted_at,
+            accepted_at=at,
+            checklist=parent.checklist,
+            delivery_method=parent.delivery_method,
+            postal_address=parent.postal_address,
+        )
+        for name in (
+            "applicant_kind",
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "enterprise_name",
+            "credit_code",
+            "agent_name",
+            "agent_id_number",
+            "agent_relation",
+            "consent_method",
+            "consent_note",
+        ):
+            setattr(child, name, getattr(parent, name))
+        _number(child, at)
+        child.query_code = parent.query_code
+        start_clock(
+            child,
+            at=at,
+            limit_value=version.promised_limit_days,
+            limit_unit=LimitUnit.WORKING_DAYS,
+            yellow_threshold=version.yellow_threshold_days,
+        )
+        child.save()
+        append_entry(
+            child,
+            action="accept",
+            actor=clerk,
+            to_state=S.ACCEPTED,
+            note=_("Part of bundle application %(number)s") % {"number": parent.number},
+            at=at,
+        )
+        children.append(child)
+    return children
+
+
+def _issue_receipt(application: Application, *, clerk, at, lines):
+    return issue_document(
+        township=application.township,
+        doc_type="receipt",
+        title=_("Acceptance receipt of application %(number)s") % {"number": application.number},
+        template_name="services/pdf/receipt.html",
+        context={
+            "application": application,
+            "children": list(application.children.select_related("department", "item_version")),
+            "lines": [line for line in lines if line.state == "ok" and not line.is_shared_data],
+            "tracking_url": tracking_url(application),
+            "tracking_qr": qr_data_uri(tracking_url(application)),
+        },
+        subject=application,
+        issued_by=clerk,
+        issued_at=at,
+    )
+
+
+def complete_immediately(
+    *, application: Application, clerk, checklist: dict, result: str, window=None, at=None
+):
+    """An immediate item 即办件 done on the spot: accepted and finished in one step, with its result."""
+    at = at or timezone.now()
+    result = (result or "").strip()
+    with transaction.atomic():
+        application = _lock(application)
+        _require_clerk_scope(application, clerk)
+        if application.status == S.COMPLETED:
+            return application
+        if not (application.item_version_id and application.item_version.is_immediate):
+            raise IntakeError(_("Only an immediate item can be completed on the spot."))
+        if not result:
+            raise IntakeError(
+                _("Describe the result handed to the applicant."),
+                field_errors={"result": [_("Describe the result handed to the applicant.")]},
+            )
+        checklist = clean_checklist(application, checklist)
+        lacking = _lacking(checklist_lines(application, checklist))
+        if lacking:
+            raise MaterialsIncomplete(
+                _("These materials are missing or defective: %(names)s. Issue a one-time notice instead.")
+                % {"names": "、".join(line.name for line in lacking)},
+                lines=lacking,
+            )
+        application.checklist = checklist
+        application.clerk = clerk
+        application.window = window or application.window
+        application.accepted_at = application.finished_at = at
+        application.result_summary = result[:2000]
+        _move(application, S.COMPLETED, actor=clerk, action="complete", note=result[:500], at=at)
+        application.save()
+    return application
+
+
+def issue_one_time_notice(*, application: Application, clerk, checklist: dict, note: str = "", at=None):
+    """Tell the applicant everything missing or defective at once (一次性告知), as a numbered PDF."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        application = _lock(application)
+        _require_clerk_scope(application, clerk)
+        checklist = clean_checklist(application, checklist)
+        lines = checklist_lines(application, checklist)
+        lacking = _lacking(lines)
+        if not lacking:
+            raise IntakeError(
+                _("Mark at least one material as missing or defective; otherwise accept the application.")
+            )
+        application.checklist = checklist
+        application.clerk = clerk
+        names = "、".join(line.name for line in lacking)
+        _move(application, S.NOTIFIED, actor=clerk, action="notify", note=names[:500], at=at)
+        application.save()
+        application.notice = issue_document(
+            township=application.township,
+            doc_type="one_time_notice",
+            title=_("One-time notice for application %(number)s") % {"number": application.number},
+            template_name="services/pdf/one_time_notice.html",
+            context={
+                "application": application,
+                "lacking": lacking,
+                "note": note.strip(),
+                "tracking_url": tracking_url(application),
+            },
+            subject=application,
+            issued_by=clerk,
+            issued_at=at,
+        )
+        application.save(update_fields=["notice"])
+    return application
+
+
+def refuse_application(*, application: Application, clerk, reason: str, at=None):
+    """Not accepted 不予受理: the reason and the applicant's rights to review or litigation, in writing."""
+    at = at or timezone.now()
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise IntakeError(
+            _("State the reason for not accepting the application."),
+            field_errors={"reason": [_("State the reason for not accepting the application.")]},
+        )
+    with transaction.atomic():
+        application = _lock(application)
+        _require_clerk_scope(application, clerk)
+        application.refusal_reason = reason[:2000]
+        application.clerk = clerk
+        application.finished_at = at
+        _move(application, S.NOT_ACCEPTED, actor=clerk, action="refuse", note=reason[:500], at=at)
+        application.save()
+        application.notice = issue_document(
+            township=application.township,
+            doc_type="refusal",
+            title=_("Notice of non-acceptance of application %(number)s") % {"number": application.number},
+            template_name="services/pdf/refusal.html",
+            context={"application": application, "reason": reason},
+            subject=application,
+            issued_by=clerk,
+            issued_at=at,
+        )
+        application.save(update_fields=["notice"])
+    return application
+
+
+def withdraw_application(*, application: Application, by, reason: str = "", at=None):
+    """The applicant withdraws before a decision; the clock stops."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status == S.WITHDRAWN:
+            return application
+        if application.is_clock_running:
+            stop_clock(application, at=at)
+        application.finished_at = at
+        _move(application, S.WITHDRAWN, actor=by, action="withdraw", note=reason.strip()[:500], at=at)
+        application.save()
+        for child in application.children.select_for_update():
+            if S.WITHDRAWN in TRANSITIONS.get(child.status, set()):
+                if child.is_clock_running:
+                    stop_clock(child, at=at)
+                child.finished_at = at
+                _move(child, S.WITHDRAWN, actor=by, action="withdraw", at=at)
+                child.save()
+    return application
+
+
+def deliver_result(*, application: Application, by, postal_tracking_number: str = "", at=None):
+    """Hand over the result at the window, or post it with a tracking number."""
+    at = at or timezone.now()
+    number = (postal_tracking_number or "").strip()
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status == S.DELIVERED:
+            return application
+        if application.delivery_method == DeliveryMethod.POST and not number:
+            raise IntakeError(
+                _("Enter the postal tracking number."),
+                field_errors={"postal_tracking_number": [_("Enter the postal tracking number.")]},
+            )
+        application.postal_tracking_number = number[:40]
+        application.delivered_at = at
+        application.finished_at = at
+        _move(application, S.DELIVERED, actor=by, action="deliver", note=number, at=at)
+        application.save()
+    return application
+
+
+__all__ = [
+    "Agent",
+    "Applicant",
+    "ChecklistLine",
+    "ConsentMethod",
+    "IntakeError",
+    "InvalidTransition",
+    "MaterialRequirement",
+    "MaterialsIncomplete",
+    "accept_application",
+    "checklist_lines",
+    "complete_immediately",
+    "deliver_result",
+    "issue_one_time_notice",
+    "missing_uploads",
+    "receive_at_window",
+    "refuse_application",
+    "start_online_application",
+    "submit_application",
+    "tracking_url",
+    "update_draft",
+    "withdraw_application",
+]

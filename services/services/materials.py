@@ -1,0 +1,181 @@
+"""Services: uploaded materials. Files are checked by their content (not their name) and size, stored
+through Django's storage under random names, and served only by views that check permission."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from services.models import Application, ApplicationMaterial, ResidentMaterial
+from services.services.intake import IntakeError, InvalidTransition, checklist_lines
+
+# What residents may upload: scans and photos of documents. Signature bytes decide, not the extension.
+ALLOWED_TYPES = {
+    "application/pdf": ("pdf",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+}
+
+
+class UploadRefused(IntakeError):
+    pass
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def _human_size(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def validate_upload(upload) -> tuple[bytes, str]:
+    """The file's bytes and real content type, or UploadRefused with a message naming the problem."""
+    limit = settings.MATERIAL_MAX_BYTES
+    name = getattr(upload, "name", "") or ""
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise UploadRefused(
+            _("“%(name)s” is %(size)s; files may be at most %(limit)s.")
+            % {"name": name, "size": _human_size(size), "limit": _human_size(limit)}
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadRefused(
+            _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": _human_size(limit)}
+        )
+    if not data:
+        raise UploadRefused(_("“%(name)s” is empty.") % {"name": name})
+    content_type = sniff_content_type(data[:16])
+    if content_type is None:
+        raise UploadRefused(
+            _(
+                "“%(name)s” is not a PDF, JPEG or PNG file. Please upload a scan or photo in one of these formats."
+            )
+            % {"name": name}
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_TYPES[content_type]:
+        raise UploadRefused(
+            _(
+                "“%(name)s” is a %(kind)s file but its name says otherwise; rename it to .%(ext)s and try again."
+            )
+            % {
+                "name": name,
+                "kind": ALLOWED_TYPES[content_type][0].upper(),
+                "ext": ALLOWED_TYPES[content_type][0],
+            }
+        )
+    return data, content_type
+
+
+def attach_material(*, application: Application, requirement_id: int, upload, by) -> ApplicationMaterial:
+    """Add one uploaded file to a line of the application's checklist."""
+    data, content_type = validate_upload(upload)
+    with transaction.atomic():
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        _require_editable(application, by)
+        requirement_id = _requirement_of(application, requirement_id)
+        material = ApplicationMaterial(
+            application=application,
+            requirement_id=requirement_id,
+            original_name=_safe_name(upload.name),
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=by,
+        )
+        material.file.save(material.original_name, ContentFile(data), save=False)
+        try:
+            material.save()
+        except BaseException:
+            material.file.delete(save=False)
+            raise
+    return material
+
+
+def reuse_library_material(*, application: Application, requirement_id: int, library_material_id: int, by):
+    """Satisfy a line with a document from the resident's material library (一次采集、反复使用)."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        _require_editable(application, by)
+        requirement_id = _requirement_of(application, requirement_id)
+        stored = ResidentMaterial.objects.filter(pk=library_material_id, resident=by).first()
+        if stored is None:
+            raise UploadRefused(_("That document is not in your material library."))
+        stored.file.open("rb")
+        try:
+            data = stored.file.read()
+        finally:
+            stored.file.close()
+        material = ApplicationMaterial(
+            application=application,
+            requirement_id=requirement_id,
+            original_name=stored.original_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=by,
+            from_library=stored,
+        )
+        material.file.save(stored.original_name, ContentFile(data), save=False)
+        material.save()
+    return material
+
+
+def remove_material(*, material: ApplicationMaterial, by) -> None:
+    with transaction.atomic():
+        application = Application.objects.select_for_update(of=("self",)).get(pk=material.application_id)
+        _require_editable(application, by)
+        name = material.file.name
+        material.delete()
+        transaction.on_commit(lambda: material.file.storage.delete(name))
+
+
+def add_to_library(*, resident, material_type, upload, valid_until=None) -> ResidentMaterial:
+    data, content_type = validate_upload(upload)
+    stored = ResidentMaterial(
+        resident=resident,
+        material_type=material_type,
+        original_name=_safe_name(upload.name),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        valid_until=valid_until,
+    )
+    stored.file.save(stored.original_name, ContentFile(data), save=False)
+    try:
+        stored.save()
+    except BaseException:
+        stored.file.delete(save=False)
+        raise
+    return stored
+
+
+def _require_editable(application: Application, by) -> None:
+    if by.pk not in (application.resident_id, application.agent_id):
+        raise UploadRefused(_("This application is not yours."))
+    if not application.is_editable_by_resident:
+        raise InvalidTransition(_("This application can no longer be changed."))
+
+
+def _requirement_of(application: Application, requirement_id) -> int:
+    for line in checklist_lines(application, {}):
+        if str(requirement_id) == line.key:
+            return int(line.key)
+    raise UploadRefused(_("That material is not asked for by this application."))
+
+
+def _safe_name(name: str) -> str:
+    base = (name or "file").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:150] or "file"

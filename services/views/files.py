@@ -1,0 +1,45 @@
+"""Services: documents and uploaded files of applications, served only to those who may see them."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from services.models import ApplicationMaterial
+from services.selectors.applications import applications_visible_to
+
+
+@login_required
+@require_GET
+def document(request, pk, kind):
+    """The receipt or the latest notice of an application, for whoever may see the application."""
+    if kind not in ("receipt", "notice"):
+        raise Http404("unknown document")
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
+    issued = getattr(application, kind)
+    if issued is None or not issued.pdf:
+        raise Http404("no document")
+    return FileResponse(
+        issued.pdf.open("rb"), content_type="application/pdf", filename=f"{issued.number}.pdf"
+    )
+
+
+@login_required
+@require_GET
+def material_file(request, pk):
+    """An uploaded material, only for those who may see its application."""
+    material = get_object_or_404(
+        ApplicationMaterial.objects.filter(application__in=applications_visible_to(request.user)), pk=pk
+    )
+    response = FileResponse(
+        material.file.open("rb"), content_type=material.content_type, filename=material.original_name
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+urlpatterns = [
+    path("applications/<int:pk>/<str:kind>.pdf", document, name="services-application-document"),
+    path("materials/<int:pk>/", material_file, name="services-application-file"),
+]

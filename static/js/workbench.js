@@ -1,0 +1,29 @@
+// Window workbench: keyboard shortcuts and the "all present" button. Plain JavaScript, no inline code (CSP).
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    var typing = tag === "input" || tag === "textarea" || tag === "select";
+    if (event.key === "/" && !typing) {
+      var search = document.getElementById("item-q");
+      if (search) { event.preventDefault(); search.focus(); search.select(); }
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("#all-present")) { return; }
+    document.querySelectorAll("#checklist-lines tr.line").forEach(function (row) {
+      var choice = row.dataset.necessity === "conditional" ? "na" : "ok";
+      var radio = row.querySelector('input[type=radio][value="' + choice + '"]') || row.querySelector('input[type=radio][value="ok"]');
+      if (radio) { radio.checked = true; }
+    });
+  });
+  // After choosing an item from the results, clear the list and move on to the applicant.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "checklist") {
+      var results = document.getElementById("item-results");
+      if (results) { results.innerHTML = ""; }
+      var first = document.querySelector("#checklist-lines input[type=radio]");
+      if (first) { first.focus(); }
+    }
+  });
+})();
