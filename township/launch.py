@@ -183,6 +183,7 @@ def run() -> int:
     say("loading demo data (idempotent) ...")
     manage(env, "seed_demo")
     manage(env, "load_demo_catalog")
+    manage(env, "load_demo_applications")
 
     children: list[tuple[str, subprocess.Popen]] = []
 

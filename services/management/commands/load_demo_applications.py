@@ -1,0 +1,14 @@
+"""Load demo applications into the demo townships that have a clerk and a resident. Idempotent."""
+
+from django.core.management.base import BaseCommand
+
+from services.demo_applications import load_demo_applications
+from township.org.models import Township
+
+
+class Command(BaseCommand):
+    help = "Load demo applications (an accepted walk-in, a draft, two online submissions awaiting pre-review)."
+
+    def handle(self, *args, **options):
+        total = sum(load_demo_applications(township) for township in Township.objects.order_by("code"))
+        self.stdout.write(self.style.SUCCESS(f"demo applications ready ({total} new)"))
