@@ -187,22 +187,13 @@ def checklist(request):
 @clerk_required
 @require_GET
 def applicant_lookup(request):
-    """Fill the applicant from a resident account with this identity number (validated first)."""
+    """Check the identity number as it is typed and offer what a resident account already holds."""
     form = ApplicantFields(request.GET)
+    form.is_valid()
     known = None
-    if form.is_valid() and form.cleaned_data.get("applicant_id_number"):
-        known = (
-            ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"])
-            .select_related("user")
-            .first()
-        )
-        if known is not None:
-            data = request.GET.copy()
-            data["applicant_name"] = data.get("applicant_name") or known.real_name
-            data["applicant_phone"] = data.get("applicant_phone") or known.phone
-            form = ApplicantFields(data)
-            form.is_valid()
-    return render(request, "services/workbench/_applicant.html", {"form": form, "known": known})
+    if "applicant_id_number" not in form.errors and form.cleaned_data.get("applicant_id_number"):
+        known = ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"]).first()
+    return render(request, "services/workbench/_known.html", {"form": form, "known": known})
 
 
 @clerk_required

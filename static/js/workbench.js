@@ -17,6 +17,16 @@
       if (radio) { radio.checked = true; }
     });
   });
+  // A resident account found by identity number fills the fields the clerk has left empty.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "known-resident") { return; }
+    var known = event.detail.target.querySelector("[data-name]");
+    if (!known) { return; }
+    [["id_applicant_name", known.dataset.name], ["id_applicant_phone", known.dataset.phone]].forEach(function (pair) {
+      var input = document.getElementById(pair[0]);
+      if (input && !input.value && pair[1]) { input.value = pair[1]; }
+    });
+  });
   // After choosing an item from the results, clear the list and move on to the applicant.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "checklist") {

@@ -108,7 +108,9 @@ def test_identity_number_lookup_fills_a_known_resident(client, clerk):
         },
     )
     page = response.content.decode()
-    assert "王五" in page and "13800000077" in page
+    assert 'data-name="王五"' in page and 'data-phone="13800000077"' in page
+    bad = client.get(reverse("services-workbench-applicant"), {"applicant_id_number": "110105194912310021"})
+    assert 'class="errors"' in bad.content.decode() and "data-name" not in bad.content.decode()
 
 
 def test_only_window_clerks_use_the_workbench(client, township):

@@ -1,0 +1,99 @@
+"""At the window in a real browser: a walk-in is accepted and gets a receipt PDF; an incomplete walk-in
+gets a one-time notice that lists every missing material."""
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import screenshot
+from tests.factories import PASSWORD, DepartmentFactory, TownshipFactory, WindowFactory, make_staff
+from tests.services.factories import make_item, material_type
+from township.org.roles import Role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+
+
+@pytest.fixture
+def hall():
+    township = TownshipFactory(name="青石镇")
+    department = DepartmentFactory(township=township, name="社会事业办公室")
+    item = make_item(
+        department=department,
+        name="城乡居民最低生活保障申请",
+        keywords="低保",
+        promised_limit_days=15,
+        materials=[
+            {"name": "最低生活保障申请书", "original_count": 1},
+            {"name": "居民身份证", "material_type": material_type(), "copy_count": 1},
+            {"name": "家庭收入证明", "original_count": 1},
+            {"name": "残疾证", "necessity": "conditional", "condition": "家庭成员有残疾的", "copy_count": 1},
+        ],
+    )
+    clerk = make_staff(Role.WINDOW_CLERK, township=township, username="clerk1")
+    clerk.first_name = "王晓窗"
+    clerk.save(update_fields=["first_name"])
+    window = WindowFactory(township=township, number=3)
+    clerk.staff_profile.window = window
+    clerk.staff_profile.save()
+    return township, item
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/")
+
+
+def choose_item_and_applicant(page):
+    page.goto("/services/workbench/")
+    page.fill("#item-q", "zdsh")  # pinyin initials of 最低生活保障
+    page.locator("#item-results button.pick").first.click()
+    expect(page.locator("#checklist")).to_contain_text("最低生活保障申请书")
+    page.fill("#id_applicant_id_number", "11010519491231002X")
+    page.fill("#id_applicant_name", "张三")
+    page.fill("#id_applicant_phone", "13900000001")
+
+
+def test_walk_in_is_accepted_and_gets_a_receipt_pdf(page, hall):
+    sign_in(page, "clerk1")
+    choose_item_and_applicant(page)
+    page.click("#all-present")
+    screenshot(page, "workbench")
+    page.click("button[value=accept]")
+    page.wait_for_url("**/services/workbench/applications/*/")
+    number = page.locator("dd.mono").first.inner_text()
+    assert "-SQ-" in number
+    expect(page.locator(".state")).to_contain_text("已受理")
+    href = page.locator("#receipt-link").get_attribute("href")
+    response = page.request.get(href)
+    assert response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.body())
+    assert number in text and "最低生活保障申请书" in text and "家庭收入证明" in text
+
+
+def test_incomplete_walk_in_gets_a_one_time_notice_listing_every_missing_material(page, hall):
+    sign_in(page, "clerk1")
+    choose_item_and_applicant(page)
+    page.click("#all-present")
+    rows = page.locator("#checklist-lines tr.line")
+    rows.filter(has_text="家庭收入证明").locator("input[value=missing]").check()
+    rows.filter(has_text="居民身份证").locator("input[value=defective]").check()
+    rows.filter(has_text="居民身份证").locator("input[type=text]").fill("复印件不清晰")
+    rows.filter(has_text="残疾证").locator("input[value=missing]").check()
+    # accepting is refused with the missing materials named, and nothing is created
+    page.click("button[value=accept]")
+    expect(page.locator(".errors.card")).to_contain_text("家庭收入证明")
+    page.click("button[value=notice]")
+    page.wait_for_url("**/services/workbench/applications/*/")
+    href = page.locator("#notice-link").get_attribute("href")
+    text = pdf_text(page.request.get(href).body())
+    for expected in ("家庭收入证明", "居民身份证", "复印件不清晰", "残疾证"):
+        assert expected in text
