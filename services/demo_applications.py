@@ -70,14 +70,18 @@ def load_demo_applications(township) -> int:
     created = 0
     with transaction.atomic():
         # The demo resident: one walk-in accepted last time they came, one draft online.
-        item = _item(township, "最低生活保障") or ServiceItem.objects.listed().filter(township=township).first()
+        item = (
+            _item(township, "最低生活保障") or ServiceItem.objects.listed().filter(township=township).first()
+        )
         account = resident.resident
         walk_in = receive_at_window(
             township=township,
             clerk=clerk,
             window=clerk.staff_profile.window,
             item=item,
-            applicant=Applicant(name=account.real_name, id_number=account.id_number or "", phone=account.phone),
+            applicant=Applicant(
+                name=account.real_name, id_number=account.id_number or "", phone=account.phone
+            ),
         )
         accept_application(application=walk_in, clerk=clerk, checklist=_full_checklist(walk_in))
         created += 1
@@ -93,11 +97,18 @@ def load_demo_applications(township) -> int:
             id_number = first17 + id_number_check_char(first17)
             ResidentAccount.objects.get_or_create(
                 user=user,
-                defaults={"phone": phone, "real_name": name, "id_number": id_number, "home_township": township},
+                defaults={
+                    "phone": phone,
+                    "real_name": name,
+                    "id_number": id_number,
+                    "home_township": township,
+                },
             )
             application = start_online_application(resident=user, item=_item(township, fragment) or item)
             update_draft(
-                application=application, by=user, applicant=Applicant(name=name, id_number=id_number, phone=phone)
+                application=application,
+                by=user,
+                applicant=Applicant(name=name, id_number=id_number, phone=phone),
             )
             _upload_required(application, user)
             submit_application(application=application, by=user)

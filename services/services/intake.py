@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from services.models import (
     ApplicantKind,
@@ -201,20 +202,34 @@ def tracking_url(application: Application) -> str:
 
 
 _SMS_TEXT = {
-    S.SUBMITTED: "Your application %(number)s (%(title)s) has been received; query code %(code)s.",
-    S.ACCEPTED: "Your application %(number)s (%(title)s) has been accepted and is promised by %(due)s. "
-    "Track it: %(url)s",
-    S.NOTIFIED: "Your application %(number)s (%(title)s) lacks materials; please see the one-time notice "
-    "and supply everything listed.",
-    S.NOT_ACCEPTED: "Your application %(number)s (%(title)s) was not accepted. Reason: %(reason)s",
-    S.COMPLETED: "Your application %(number)s (%(title)s) has been completed. Thank you.",
-    S.WITHDRAWN: "Your application %(number)s (%(title)s) has been withdrawn.",
-    S.SUPPLEMENT: "Your application %(number)s (%(title)s) needs supplementary materials. Track it: %(url)s",
-    S.IN_REVIEW: "Your application %(number)s (%(title)s) is in review. Track it: %(url)s",
-    S.APPROVED: "Your application %(number)s (%(title)s) has been approved. Track it: %(url)s",
-    S.DENIED: "Your application %(number)s (%(title)s) has been decided. Track it: %(url)s",
-    S.RESULT_READY: "The result of your application %(number)s (%(title)s) is ready: %(delivery)s.",
-    S.DELIVERED: "The result of your application %(number)s (%(title)s) has been delivered%(tracking)s.",
+    S.SUBMITTED: gettext_noop(
+        "Your application %(number)s (%(title)s) has been received; query code %(code)s."
+    ),
+    S.ACCEPTED: gettext_noop(
+        "Your application %(number)s (%(title)s) has been accepted and is promised by %(due)s. "
+        "Track it: %(url)s"
+    ),
+    S.NOTIFIED: gettext_noop(
+        "Your application %(number)s (%(title)s) lacks materials; please see the one-time notice "
+        "and supply everything listed."
+    ),
+    S.NOT_ACCEPTED: gettext_noop(
+        "Your application %(number)s (%(title)s) was not accepted. Reason: %(reason)s"
+    ),
+    S.COMPLETED: gettext_noop("Your application %(number)s (%(title)s) has been completed. Thank you."),
+    S.WITHDRAWN: gettext_noop("Your application %(number)s (%(title)s) has been withdrawn."),
+    S.SUPPLEMENT: gettext_noop(
+        "Your application %(number)s (%(title)s) needs supplementary materials. Track it: %(url)s"
+    ),
+    S.IN_REVIEW: gettext_noop("Your application %(number)s (%(title)s) is in review. Track it: %(url)s"),
+    S.APPROVED: gettext_noop("Your application %(number)s (%(title)s) has been approved. Track it: %(url)s"),
+    S.DENIED: gettext_noop("Your application %(number)s (%(title)s) has been decided. Track it: %(url)s"),
+    S.RESULT_READY: gettext_noop(
+        "The result of your application %(number)s (%(title)s) is ready: %(delivery)s."
+    ),
+    S.DELIVERED: gettext_noop(
+        "The result of your application %(number)s (%(title)s) has been delivered%(tracking)s."
+    ),
 }
 
 

@@ -29,7 +29,9 @@ def test_bench_window_accept_throughput():
             township=township, clerk=clerk, window=window, item=item, applicant=applicant()
         )
         checklist = checklist or full_checklist(application)
-        accept_application(application=application, clerk=clerk, checklist=checklist, with_receipt=with_receipt)
+        accept_application(
+            application=application, clerk=clerk, checklist=checklist, with_receipt=with_receipt
+        )
         return (time.perf_counter() - start) * 1000
 
     for _ in range(20):  # warm up caches (content types, calendar, permissions)

@@ -7,7 +7,9 @@ from township.org.models import Township
 
 
 class Command(BaseCommand):
-    help = "Load demo applications (an accepted walk-in, a draft, two online submissions awaiting pre-review)."
+    help = (
+        "Load demo applications (an accepted walk-in, a draft, two online submissions awaiting pre-review)."
+    )
 
     def handle(self, *args, **options):
         total = sum(load_demo_applications(township) for township in Township.objects.order_by("code"))
