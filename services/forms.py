@@ -19,7 +19,7 @@ class ApplicantFields(forms.Form):
     applicant_id_number = forms.CharField(
         label=_("Identity number"), max_length=20, required=False, validators=[validate_id_number]
     )
-    applicant_name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    applicant_name = forms.CharField(label=_("Full name"), max_length=60, required=False)
     applicant_phone = forms.CharField(
         label=_("Mobile phone"), max_length=20, required=False, validators=[validate_mobile_phone]
     )
