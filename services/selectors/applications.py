@@ -58,6 +58,16 @@ def handled_today(user) -> QuerySet[Application]:
     )
 
 
+def results_to_hand_over(user) -> QuerySet[Application]:
+    """Results ready at the window or to post, oldest first."""
+    return (
+        Application.objects.visible_to(user)
+        .select_related(*LIST_RELATED)
+        .filter(status=ApplicationStatus.RESULT_READY)
+        .order_by("updated_at")
+    )
+
+
 def find_for_intake(user, number: str) -> Application | None:
     """An application the clerk may take up again (e.g. a walk-in returning after a one-time notice)."""
     number = normalise(number or "")

@@ -836,12 +836,30 @@ def withdraw_application(*, application: Application, by, reason: str = "", at=N
     return application
 
 
+def mark_result_ready(*, application: Application, by, result_summary: str = "", at=None):
+    """The decided application's result (licence, certificate, decision) is ready to hand over; the
+    applicant gets an SMS saying where. Called by the back office once the result document exists."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status == S.RESULT_READY:
+            return application
+        if result_summary:
+            application.result_summary = result_summary.strip()[:2000]
+        if application.is_clock_running:
+            stop_clock(application, at=at)
+        _move(application, S.RESULT_READY, actor=by, action="result-ready", at=at)
+        application.save()
+    return application
+
+
 def deliver_result(*, application: Application, by, postal_tracking_number: str = "", at=None):
     """Hand over the result at the window, or post it with a tracking number."""
     at = at or timezone.now()
     number = (postal_tracking_number or "").strip()
     with transaction.atomic():
         application = _lock(application)
+        _require_clerk_scope(application, by)
         if application.status == S.DELIVERED:
             return application
         if application.delivery_method == DeliveryMethod.POST and not number:
@@ -870,6 +888,7 @@ __all__ = [
     "checklist_lines",
     "complete_immediately",
     "deliver_result",
+    "mark_result_ready",
     "issue_one_time_notice",
     "missing_uploads",
     "receive_at_window",

@@ -25,6 +25,7 @@ from services.selectors.applications import (
     find_for_intake,
     handled_today,
     prereview_queue,
+    results_to_hand_over,
 )
 from services.selectors.catalog import active_bundles
 from services.services.intake import (
@@ -32,6 +33,7 @@ from services.services.intake import (
     accept_application,
     checklist_lines,
     complete_immediately,
+    deliver_result,
     issue_one_time_notice,
     receive_at_window,
     refuse_application,
@@ -273,6 +275,40 @@ def intake(request, pk):
     )
 
 
+@clerk_required
+@require_http_methods(["GET", "POST"])
+def delivery(request):
+    """Results to hand over: at the window (the applicant signs for it) or by post with a tracking number."""
+    errors = {}
+    if request.method == "POST":
+        raw = request.POST.get("application", "")
+        application = get_object_or_404(
+            results_to_hand_over(request.user), pk=int(raw) if raw.isdigit() else 0
+        )
+        try:
+            deliver_result(
+                application=application,
+                by=request.user,
+                postal_tracking_number=request.POST.get("postal_tracking_number", ""),
+            )
+        except IntakeError as error:
+            errors[application.pk] = error.message
+        else:
+            from django.contrib import messages
+
+            messages.success(request, _("Result of %(number)s handed over.") % {"number": application.number})
+            return redirect("services-delivery")
+    applications = list(results_to_hand_over(request.user)[:200])
+    for application in applications:
+        application.error = errors.get(application.pk)
+    return render(
+        request,
+        "services/workbench/delivery.html",
+        {"applications": applications},
+        status=400 if errors else 200,
+    )
+
+
 urlpatterns = [
     path("", workbench, name="services-workbench"),
     path("items/", item_search, name="services-workbench-items"),
@@ -280,6 +316,7 @@ urlpatterns = [
     path("applicant/", applicant_lookup, name="services-workbench-applicant"),
     path("find/", find, name="services-workbench-find"),
     path("pre-review/", prereview, name="services-prereview"),
+    path("delivery/", delivery, name="services-delivery"),
     path("applications/<int:pk>/", done, name="services-workbench-done"),
     path("applications/<int:pk>/intake/", intake, name="services-workbench-intake"),
 ]

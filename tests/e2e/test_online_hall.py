@@ -82,7 +82,9 @@ def test_resident_applies_online_clerk_accepts_resident_tracks(page, browser, li
     code = page.locator("#app-code").inner_text()
 
     # the clerk pre-reviews and accepts it in another browser session
-    clerk_context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860})
+    clerk_context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860}
+    )
     clerk_page = clerk_context.new_page()
     sign_in(clerk_page, "clerk1")
     clerk_page.goto("/services/workbench/pre-review/")
@@ -96,7 +98,9 @@ def test_resident_applies_online_clerk_accepts_resident_tracks(page, browser, li
     assert OutboxMessage.objects.filter(recipient="13800000001", body__contains="已受理").exists()
 
     # the resident tracks it by number and query code, signed out
-    anonymous = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 414, "height": 860})
+    anonymous = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 414, "height": 860}
+    )
     phone = anonymous.new_page()
     phone.goto("/services/track/")
     phone.fill("#id_number", number)
@@ -116,7 +120,9 @@ def resident_sign_in(page, resident):
         page.fill("input[name=phone]", resident.resident.phone)
         page.click("button[type=submit]")
         message = OutboxMessage.objects.filter(recipient=resident.resident.phone).latest("pk")
-        code = next(word for word in message.body.replace("，", " ").split() if word.isdigit() and len(word) == 6)
+        code = next(
+            word for word in message.body.replace("，", " ").split() if word.isdigit() and len(word) == 6
+        )
         page.fill("input[name=code]", code)
         page.click("button[type=submit]")
     else:

@@ -169,3 +169,61 @@ def test_pre_review_page_lists_online_submissions_with_bounded_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("services-prereview"))
     assert response.content.decode().count("/intake/") == 5
+
+
+def decided(application):
+    """What the back office leaves behind: a decided application (the approvals app does this for real)."""
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.APPROVED)
+    application.refresh_from_db()
+    return application
+
+
+def test_result_ready_texts_the_applicant_and_a_posted_result_needs_a_tracking_number(
+    client, clerk, township
+):
+    from services.services.intake import mark_result_ready
+    from township.notify.models import OutboxMessage
+
+    item = intake_item(township=township)
+    application = receive_at_window(
+        township=township,
+        clerk=clerk,
+        item=item,
+        applicant=applicant(),
+        delivery={"method": "post", "address": "青石镇幸福路1号"},
+    )
+    application = decided(
+        accept_application(application=application, clerk=clerk, checklist=full_checklist(application))
+    )
+    mark_result_ready(application=application, by=clerk)
+    assert OutboxMessage.objects.filter(recipient="13900000001", body__contains="邮寄").exists()
+    client.force_login(clerk)
+    page = client.get(reverse("services-delivery"))
+    assert application.number in page.content.decode()
+    refused = client.post(reverse("services-delivery"), {"application": application.pk})
+    assert refused.status_code == 400 and "邮寄单号" in refused.content.decode()
+    done = client.post(
+        reverse("services-delivery"),
+        {"application": application.pk, "postal_tracking_number": "SF1234567890"},
+    )
+    assert done.status_code == 302
+    application.refresh_from_db()
+    assert (
+        application.status == ApplicationStatus.DELIVERED
+        and application.postal_tracking_number == "SF1234567890"
+    )
+    assert OutboxMessage.objects.filter(recipient="13900000001", body__contains="SF1234567890").exists()
+
+
+def test_another_townships_clerk_cannot_hand_over_a_result(client, clerk, township):
+    from services.services.intake import mark_result_ready
+
+    item = intake_item(township=township)
+    application = receive_at_window(township=township, clerk=clerk, item=item, applicant=applicant())
+    application = decided(
+        accept_application(application=application, clerk=clerk, checklist=full_checklist(application))
+    )
+    mark_result_ready(application=application, by=clerk)
+    other, _ = clerk_at_window(TownshipFactory())
+    client.force_login(other)
+    assert client.post(reverse("services-delivery"), {"application": application.pk}).status_code == 404
