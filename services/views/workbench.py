@@ -18,7 +18,7 @@ from services.forms import (
     apply_field_errors,
     checklist_from_post,
 )
-from services.models import Application, ApplicationStatus, Bundle, ServiceItem
+from services.models import Application, ApplicationStatus, Bundle, ResidentMaterial, ServiceItem
 from services.search import search_items
 from services.selectors.applications import (
     applications_visible_to,
@@ -195,7 +195,14 @@ def applicant_lookup(request):
     known = None
     if "applicant_id_number" not in form.errors and form.cleaned_data.get("applicant_id_number"):
         known = ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"]).first()
-    return render(request, "services/workbench/_known.html", {"form": form, "known": known})
+    library = (
+        ResidentMaterial.objects.filter(resident_id=known.user_id).select_related("material_type")
+        if known
+        else []
+    )
+    return render(
+        request, "services/workbench/_known.html", {"form": form, "known": known, "library": library}
+    )
 
 
 @clerk_required
