@@ -324,7 +324,8 @@ class Agent:
         application.consent_note = self.consent_note.strip()
 
 
-_VALIDATED_FIELDS = (
+# Who applies and for whom: copied from a bundle application to each of its children.
+PARTY_FIELDS = (
     "applicant_kind",
     "applicant_name",
     "applicant_id_number",
@@ -333,10 +334,11 @@ _VALIDATED_FIELDS = (
     "credit_code",
     "agent_name",
     "agent_id_number",
+    "agent_relation",
     "consent_method",
-    "delivery_method",
-    "postal_address",
+    "consent_note",
 )
+_VALIDATED_FIELDS = (*PARTY_FIELDS, "delivery_method", "postal_address")
 
 
 def _validate_parties(application: Application, *, complete: bool) -> None:
@@ -655,19 +657,7 @@ def _fan_out(parent: Application, *, clerk, at, versions) -> list[Application]:
             delivery_method=parent.delivery_method,
             postal_address=parent.postal_address,
         )
-        for name in (
-            "applicant_kind",
-            "applicant_name",
-            "applicant_id_number",
-            "applicant_phone",
-            "enterprise_name",
-            "credit_code",
-            "agent_name",
-            "agent_id_number",
-            "agent_relation",
-            "consent_method",
-            "consent_note",
-        ):
+        for name in PARTY_FIELDS:
             setattr(child, name, getattr(parent, name))
         _number(child, at)
         child.query_code = parent.query_code

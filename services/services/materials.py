@@ -79,6 +79,17 @@ def validate_upload(upload) -> tuple[bytes, str]:
     return data, content_type
 
 
+def _store(record, data: bytes):
+    """Save the bytes under the record's random name, then the row; no file is left if the row fails."""
+    record.file.save(record.original_name, ContentFile(data), save=False)
+    try:
+        record.save()
+    except BaseException:
+        record.file.delete(save=False)
+        raise
+    return record
+
+
 def attach_material(*, application: Application, requirement_id: int, upload, by) -> ApplicationMaterial:
     """Add one uploaded file to a line of the application's checklist."""
     data, content_type = validate_upload(upload)
@@ -95,13 +106,7 @@ def attach_material(*, application: Application, requirement_id: int, upload, by
             sha256=hashlib.sha256(data).hexdigest(),
             uploaded_by=by,
         )
-        material.file.save(material.original_name, ContentFile(data), save=False)
-        try:
-            material.save()
-        except BaseException:
-            material.file.delete(save=False)
-            raise
-    return material
+        return _store(material, data)
 
 
 def reuse_library_material(*, application: Application, requirement_id: int, library_material_id: int, by):
@@ -128,9 +133,7 @@ def reuse_library_material(*, application: Application, requirement_id: int, lib
             uploaded_by=by,
             from_library=stored,
         )
-        material.file.save(stored.original_name, ContentFile(data), save=False)
-        material.save()
-    return material
+        return _store(material, data)
 
 
 def remove_material(*, material: ApplicationMaterial, by) -> None:
@@ -153,13 +156,7 @@ def add_to_library(*, resident, material_type, upload, valid_until=None) -> Resi
         sha256=hashlib.sha256(data).hexdigest(),
         valid_until=valid_until,
     )
-    stored.file.save(stored.original_name, ContentFile(data), save=False)
-    try:
-        stored.save()
-    except BaseException:
-        stored.file.delete(save=False)
-        raise
-    return stored
+    return _store(stored, data)
 
 
 def _require_editable(application: Application, by) -> None:
