@@ -95,8 +95,9 @@ def apply(request, code=None, bundle_pk=None):
         )
     else:
         bundle = get_object_or_404(Bundle.objects.select_related("township"), pk=bundle_pk, is_active=True)
-    form = StartForm(request.POST or None)
-    agent_form = AgentFields(request.POST or None)
+    data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    form = StartForm(data)
+    agent_form = AgentFields(data)
     if request.method == "POST" and form.is_valid() and agent_form.is_valid():
         agent = None
         if form.cleaned_data["on_behalf"]:

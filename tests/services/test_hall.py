@@ -238,3 +238,36 @@ def test_hall_list_query_count_does_not_grow_with_applications(
         response = client.get(reverse("services-hall"))
     assert response.content.decode().count("services/hall/applications/") >= 6
     assert Application.objects.filter(resident=resident_a).count() == 6
+
+
+def test_an_online_bundle_asks_each_material_once_and_fans_out_on_acceptance(township, resident_a, client):
+    from services.models import Bundle, BundleItem
+    from services.services.intake import checklist_lines
+    from tests.factories import DepartmentFactory
+
+    items = [
+        intake_item(township=township, department=DepartmentFactory(township=township), name=f"出生事项{i}")
+        for i in range(3)
+    ]
+    bundle = Bundle.objects.create(township=township, code="BIRTH", name="出生一件事")
+    for order, item in enumerate(items):
+        BundleItem.objects.create(bundle=bundle, item=item, order=order)
+    client.force_login(resident_a)
+    response = client.post(reverse("services-hall-apply-bundle", args=[bundle.pk]))
+    application = Application.objects.get(bundle=bundle)
+    assert response.status_code == 302
+    lines = checklist_lines(application, {})
+    assert [line.name for line in lines].count("居民身份证") == 1
+    update_draft(application=application, by=resident_a, applicant=applicant(phone="13800000011"))
+    for line in lines:
+        if line.necessity == "required":
+            attach_material(
+                application=application, requirement_id=line.key, upload=pdf_upload(), by=resident_a
+            )
+    submit_application(application=application, by=resident_a)
+    clerk, _ = clerk_at_window(township)
+    accepted = accept_application(application=application, clerk=clerk, checklist=full_checklist(application))
+    assert accepted.children.count() == 3
+    page = client.get(reverse("services-hall-application", args=[application.pk])).content.decode()
+    for item in items:
+        assert item.department.name in page
