@@ -1,6 +1,8 @@
 """The online journey in a real browser: a resident finds an item by pinyin initials, applies with an upload,
 a clerk pre-reviews and accepts it, and the resident tracks it by number and query code."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -58,7 +60,7 @@ def test_resident_applies_online_clerk_accepts_resident_tracks(page, browser, li
     screenshot(page, "guide")
     page.click("#apply-online")
     # not signed in: the hall asks for sign-in first and comes back
-    page.wait_for_url("**/login/**")
+    page.wait_for_url("**/sign-in/**")
     resident_sign_in(page, resident)
     page.wait_for_url("**/services/hall/apply/**")
     page.click("button.primary")
@@ -115,19 +117,10 @@ def test_resident_applies_online_clerk_accepts_resident_tracks(page, browser, li
 
 
 def resident_sign_in(page, resident):
-    """Residents sign in with an SMS code; the code is read from the outbox like a phone would."""
-    if "/services/hall/account/" in page.url:
-        page.fill("input[name=phone]", resident.resident.phone)
-        page.click("button[type=submit]")
-        message = OutboxMessage.objects.filter(recipient=resident.resident.phone).latest("pk")
-        code = next(
-            word for word in message.body.replace("，", " ").split() if word.isdigit() and len(word) == 6
-        )
-        page.fill("input[name=code]", code)
-        page.click("button[type=submit]")
-    else:
-        from tests.factories import PASSWORD
-
-        page.fill("#id_username", resident.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
+    """Residents sign in with an SMS code; the code is read from the outbox, as the phone would show it."""
+    page.fill("#id_phone", resident.resident.phone)
+    page.click("#send-code")
+    page.wait_for_selector("#id_code")
+    body = OutboxMessage.objects.filter(recipient=resident.resident.phone).latest("pk").body
+    page.fill("#id_code", re.search(r"\d{6}", body).group(0))
+    page.click("#sign-in")
