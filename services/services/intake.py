@@ -30,6 +30,7 @@ from services.models import (
 )
 from services.models.applications import TRANSITIONS
 from services.selectors.catalog import bundle_listed_items, bundle_materials
+from services.services.evaluations import send_evaluation_invitation
 from township.casework.clock import start_clock, stop_clock
 from township.casework.models import LimitUnit
 from township.casework.timeline import append_entry
@@ -733,6 +734,7 @@ def complete_immediately(
         application.result_summary = result[:2000]
         _move(application, S.COMPLETED, actor=clerk, action="complete", note=result[:500], at=at)
         application.save()
+        send_evaluation_invitation(application=application)
     return application
 
 
@@ -862,6 +864,7 @@ def deliver_result(*, application: Application, by, postal_tracking_number: str 
         application.finished_at = at
         _move(application, S.DELIVERED, actor=by, action="deliver", note=number, at=at)
         application.save()
+        send_evaluation_invitation(application=application)
     return application
 
 

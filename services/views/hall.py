@@ -155,6 +155,8 @@ def _detail_context(request, application, *, form=None, upload_error=None):
         "timeline": public_timeline(application) if application.number else [],
         "children": application.children.select_related("department", "item_version"),
         "may_withdraw": application.status in WITHDRAWABLE,
+        "may_rate": application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+        and not hasattr(application, "evaluation"),
         "missing": missing_uploads(application) if application.is_editable_by_resident else [],
     }
 

@@ -1,0 +1,247 @@
+"""Services: evaluations 好差评. One rating per application (一事一评) or window visit (一次一评); a bad
+review opens a rectification case with a deadline, which is verified, rectified and followed up."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from services.models import (
+    BAD_LEVELS,
+    Application,
+    ApplicationStatus,
+    Evaluation,
+    EvaluationChannel,
+    FollowUp,
+    Level,
+    QueueTicket,
+    Rectification,
+    RectificationCategory,
+    RectificationStatus,
+    TicketStatus,
+)
+from township.casework.clock import start_clock, stop_clock
+from township.casework.models import LimitUnit
+from township.casework.timeline import append_entry
+from township.notify.services import send_sms
+
+LINK_SALT = "services.evaluation"
+LINK_MAX_AGE = 30 * 24 * 3600
+NOT_YET_RATEABLE = {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}
+R = RectificationStatus
+TRANSITIONS = {R.OPEN: {R.RECTIFIED}, R.RECTIFIED: {R.CLOSED, R.OPEN}, R.CLOSED: set()}
+
+
+class EvaluationError(Exception):
+    """An evaluation step that cannot be done; the message is for the user."""
+
+
+def _level(level) -> int:
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        level = 0
+    if level not in Level.values:
+        raise EvaluationError(_("Choose one of the five levels."))
+    return level
+
+
+def submit_evaluation(
+    *,
+    application: Application | None = None,
+    ticket: QueueTicket | None = None,
+    level,
+    comment: str = "",
+    channel: str,
+    reviewer=None,
+    reviewer_phone: str = "",
+    is_named: bool = True,
+    at=None,
+) -> Evaluation:
+    """Record a rating; a bad one (dissatisfied or worse) needs a comment and opens a rectification due in
+    RECTIFICATION_LIMIT_WORKING_DAYS working days."""
+    at = at or timezone.now()
+    level = _level(level)
+    comment = (comment or "").strip()[:2000]
+    if (application is None) == (ticket is None):
+        raise EvaluationError(_("Rate one application or one visit."))
+    if channel not in EvaluationChannel.values:
+        raise EvaluationError(_("Unknown rating channel."))
+    if level in BAD_LEVELS and not comment:
+        raise EvaluationError(_("Please tell us what went wrong, so that it can be put right."))
+    evaluation = Evaluation(
+        level=level,
+        comment=comment,
+        channel=channel,
+        reviewer=reviewer,
+        reviewer_phone=reviewer_phone,
+        is_named=is_named,
+    )
+    if application is not None:
+        application = Application.objects.get(pk=application.pk)  # re-read: the state decides
+        if application.status in NOT_YET_RATEABLE or application.parent_id:
+            raise EvaluationError(_("This application cannot be rated yet."))
+        evaluation.application = application
+        evaluation.township_id = application.township_id
+        evaluation.window_id, evaluation.clerk_id = application.window_id, application.clerk_id
+        evaluation.department_id = application.department_id
+        evaluation.reviewer_phone = evaluation.reviewer_phone or application.applicant_phone
+    else:
+        ticket = QueueTicket.objects.get(pk=ticket.pk)
+        if ticket.status != TicketStatus.DONE:
+            raise EvaluationError(_("This visit cannot be rated yet."))
+        evaluation.ticket = ticket
+        evaluation.township_id = ticket.township_id
+        evaluation.window_id, evaluation.clerk_id = ticket.window_id, ticket.clerk_id
+        evaluation.reviewer_phone = evaluation.reviewer_phone or ticket.phone
+    try:
+        with transaction.atomic():
+            evaluation.save()
+            if level in BAD_LEVELS:
+                _open_rectification(evaluation, at=at)
+    except IntegrityError:
+        raise EvaluationError(_("This has already been rated. Thank you.")) from None
+    return evaluation
+
+
+def _open_rectification(evaluation: Evaluation, *, at) -> Rectification:
+    rectification = Rectification(
+        township_id=evaluation.township_id, evaluation=evaluation, department_id=evaluation.department_id
+    )
+    start_clock(
+        rectification,
+        at=at,
+        limit_value=settings.RECTIFICATION_LIMIT_WORKING_DAYS,
+        limit_unit=LimitUnit.WORKING_DAYS,
+        yellow_threshold=3,
+    )
+    rectification.save()
+    append_entry(
+        rectification,
+        action="open",
+        to_state=R.OPEN,
+        actor_label=str(_("Bad review")),
+        note=evaluation.comment[:500],
+        at=at,
+    )
+    return rectification
+
+
+def _lock(rectification: Rectification) -> Rectification:
+    return Rectification.objects.select_for_update().get(pk=rectification.pk)
+
+
+def _move(rectification: Rectification, to: str, *, by, action: str, note: str = "", at=None) -> None:
+    if to not in TRANSITIONS[rectification.status]:
+        raise EvaluationError(
+            _("A rectification that is “%(state)s” cannot become “%(target)s”.")
+            % {"state": R(rectification.status).label, "target": R(to).label}
+        )
+    source, rectification.status = rectification.status, to
+    append_entry(
+        rectification, action=action, actor=by, from_state=source, to_state=to, note=note[:500], at=at
+    )
+
+
+def classify_rectification(
+    *, rectification: Rectification, by, category: str, verification: str
+) -> Rectification:
+    """Verify the review with the unit that handled it and sort it (fix at once, ledger, explain, appeal)."""
+    if category not in RectificationCategory.values:
+        raise EvaluationError(_("Choose how the review is to be handled."))
+    verification = (verification or "").strip()
+    if not verification:
+        raise EvaluationError(_("Write down what the verification found."))
+    with transaction.atomic():
+        rectification = _lock(rectification)
+        if rectification.status != R.OPEN:
+            raise EvaluationError(_("Only an open rectification can be sorted."))
+        rectification.category, rectification.verification = category, verification[:4000]
+        rectification.handled_by = by
+        rectification.save(update_fields=["category", "verification", "handled_by"])
+        append_entry(rectification, action="classify", actor=by, note=str(RectificationCategory(category).label))
+    return rectification
+
+
+def record_rectification(*, rectification: Rectification, by, measures: str, at=None) -> Rectification:
+    at = at or timezone.now()
+    measures = (measures or "").strip()
+    if not measures:
+        raise EvaluationError(_("Describe what was done."))
+    with transaction.atomic():
+        rectification = _lock(rectification)
+        if not rectification.category:
+            raise EvaluationError(_("Sort the review before recording the rectification."))
+        rectification.measures, rectification.rectified_at = measures[:4000], at
+        stop_clock(rectification, at=at)
+        _move(rectification, R.RECTIFIED, by=by, action="rectify", note=measures, at=at)
+        rectification.save()
+    return rectification
+
+
+def record_follow_up(
+    *, rectification: Rectification, by, is_satisfied: bool, note: str = "", contacted_at=None
+) -> FollowUp:
+    """The call back to the reviewer. Satisfied: closed. Not satisfied: open again with a new deadline."""
+    contacted_at = contacted_at or timezone.now()
+    with transaction.atomic():
+        rectification = _lock(rectification)
+        if rectification.status != R.RECTIFIED:
+            raise EvaluationError(_("Follow up with the reviewer after the rectification is recorded."))
+        follow_up = FollowUp.objects.create(
+            rectification=rectification,
+            contacted_at=contacted_at,
+            by=by,
+            is_satisfied=is_satisfied,
+            note=(note or "")[:2000],
+        )
+        if is_satisfied:
+            _move(rectification, R.CLOSED, by=by, action="close", note=note or "", at=contacted_at)
+        else:
+            _move(rectification, R.OPEN, by=by, action="reopen", note=note or "", at=contacted_at)
+            start_clock(
+                rectification,
+                at=contacted_at,
+                limit_value=settings.RECTIFICATION_LIMIT_WORKING_DAYS,
+                limit_unit=LimitUnit.WORKING_DAYS,
+                yellow_threshold=3,
+            )
+        rectification.save()
+    return follow_up
+
+
+def evaluation_token(application: Application) -> str:
+    return signing.dumps({"a": application.pk}, salt=LINK_SALT, compress=True)
+
+
+def application_for_token(token: str) -> Application | None:
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Application.objects.filter(pk=data.get("a") if isinstance(data, dict) else None).first()
+
+
+def evaluation_link(application: Application) -> str:
+    return settings.SITE_URL + reverse("services-evaluate-token", args=[evaluation_token(application)])
+
+
+def send_evaluation_invitation(*, application: Application) -> None:
+    """An SMS with a link to rate the application; sent once per application."""
+    if not application.applicant_phone or application.parent_id:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _("Please rate how your application %(number)s was handled: %(url)s") % {
+            "number": application.number,
+            "url": evaluation_link(application),
+        }
+    send_sms(
+        to=application.applicant_phone,
+        body=body,
+        key=f"evaluation-invite:{application.pk}",
+        township=application.township,
+    )
