@@ -1,14 +1,43 @@
-"""Services: public catalog read API (items with their guides and materials, bundles, material types)."""
+"""Services API: the public catalog (items with guides and materials, bundles, material types), the
+caller's applications, and tracking by number and query code."""
 
-from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from services import selectors
-from services.filters import BundleFilterSet, ServiceItemFilterSet
-from services.models import MaterialRequirement, MaterialType, ServiceItem, ServiceItemVersion
+from services.filters import ApplicationFilterSet, BundleFilterSet, ServiceItemFilterSet
+from services.models import (
+    ApplicantKind,
+    Application,
+    ApplicationMaterial,
+    Bundle,
+    DeliveryMethod,
+    MaterialRequirement,
+    MaterialType,
+    ServiceItem,
+    ServiceItemVersion,
+)
+from services.selectors.applications import applications_visible_to, public_timeline, resident_applications
+from services.services.intake import (
+    Applicant,
+    IntakeError,
+    start_online_application,
+    submit_application,
+    update_draft,
+    withdraw_application,
+)
+from services.services.materials import attach_material
+from services.views.hall import WITHDRAWABLE
 
 
 class DepartmentRefSerializer(serializers.Serializer):
@@ -270,4 +299,261 @@ router.register("catalog/items", ServiceItemViewSet, basename="services-catalog-
 router.register("catalog/bundles", BundleViewSet, basename="services-catalog-bundle")
 router.register("catalog/material-types", MaterialTypeViewSet, basename="services-catalog-material-type")
 
-urlpatterns = router.urls
+
+# --- applications and tracking ---------------------------------------------------------------------
+
+
+class ChildSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    item = serializers.CharField(source="item_version.name")
+    department = serializers.CharField(source="department.name")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    due_date = serializers.DateField(allow_null=True)
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """What the caller may know of an application: never the full identity number in a list."""
+
+    title = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    item_code = serializers.CharField(source="item.implementation_code", read_only=True, default=None)
+    department = serializers.CharField(source="department.name", read_only=True, default=None)
+    applicant_id_number = serializers.CharField(source="masked_id_number", read_only=True)
+    due_date = serializers.DateField(read_only=True, allow_null=True)
+    receipt_url = serializers.SerializerMethodField()
+    children = ChildSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "number",
+            "query_code",
+            "status",
+            "status_label",
+            "channel",
+            "title",
+            "item_code",
+            "bundle",
+            "department",
+            "applicant_kind",
+            "applicant_name",
+            "applicant_id_number",
+            "enterprise_name",
+            "delivery_method",
+            "submitted_at",
+            "accepted_at",
+            "due_date",
+            "receipt_url",
+            "children",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_receipt_url(self, application):
+        if not application.receipt_id:
+            return None
+        return reverse("services-application-document", args=[application.pk, "receipt"])
+
+
+class DraftCreateSerializer(serializers.Serializer):
+    item = serializers.CharField(required=False, help_text="Implementation code of the item.")
+    bundle = serializers.IntegerField(required=False)
+
+
+class ApplicantUpdateSerializer(serializers.Serializer):
+    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
+    applicant_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    enterprise_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    credit_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, default=DeliveryMethod.WINDOW)
+    postal_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField()
+    file = serializers.FileField()
+
+
+class MaterialOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApplicationMaterial
+        fields = ["id", "requirement", "original_name", "content_type", "size", "uploaded_at"]
+
+
+def _intake_error(error: IntakeError) -> Response:
+    return Response(
+        {"detail": error.message, "errors": error.field_errors}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+class ApplicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Applications the caller may see: residents their own (and those they applied for as an agent),
+    staff their township's. Residents create drafts, fill them in, upload materials, submit, withdraw."""
+
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilterSet
+
+    def get_queryset(self):
+        return (
+            applications_visible_to(self.request.user)
+            .filter(parent__isnull=True)
+            .select_related("item")
+            .prefetch_related(
+                Prefetch(
+                    "children",
+                    queryset=Application.objects.select_related("item_version", "department").order_by("pk"),
+                )
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+    def _own(self, pk):
+        """Residents act only on their own; staff act through the workbench, not here."""
+        return get_object_or_404(resident_applications(self.request.user), pk=pk)
+
+    @extend_schema(request=DraftCreateSerializer, responses={201: ApplicationSerializer})
+    def create(self, request):
+        data = DraftCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = bundle = None
+        if data.validated_data.get("item"):
+            item = ServiceItem.objects.filter(
+                implementation_code=data.validated_data["item"], current_version__isnull=False
+            ).first()
+        elif data.validated_data.get("bundle"):
+            bundle = Bundle.objects.filter(pk=data.validated_data["bundle"], is_active=True).first()
+        if item is None and bundle is None:
+            return Response({"detail": _("Choose a listed service item or bundle.")}, status=400)
+        try:
+            application = start_online_application(resident=request.user, item=item, bundle=bundle)
+        except IntakeError as error:
+            return _intake_error(error)
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data, status=201)
+
+    @extend_schema(request=ApplicantUpdateSerializer, responses={200: ApplicationSerializer})
+    def partial_update(self, request, pk=None):
+        application = self._own(pk)
+        data = ApplicantUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            update_draft(
+                application=application,
+                by=request.user,
+                applicant=Applicant(
+                    kind=values.get("applicant_kind", ApplicantKind.PERSON),
+                    name=values.get("applicant_name", ""),
+                    id_number=values.get("applicant_id_number", ""),
+                    phone=values.get("applicant_phone", ""),
+                    enterprise_name=values.get("enterprise_name", ""),
+                    credit_code=values.get("credit_code", ""),
+                ),
+                note=values.get("note", ""),
+                delivery={
+                    "method": values.get("delivery_method"),
+                    "address": values.get("postal_address", ""),
+                },
+            )
+        except IntakeError as error:
+            return _intake_error(error)
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(request=MaterialUploadSerializer, responses={201: MaterialOutSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def materials(self, request, pk=None):
+        application = self._own(pk)
+        data = MaterialUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            material = attach_material(
+                application=application,
+                requirement_id=data.validated_data["requirement"],
+                upload=data.validated_data["file"],
+                by=request.user,
+            )
+        except IntakeError as error:
+            return _intake_error(error)
+        return Response(MaterialOutSerializer(material).data, status=201)
+
+    @extend_schema(request=None, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        try:
+            application = submit_application(application=self._own(pk), by=request.user)
+        except IntakeError as error:
+            return _intake_error(error)
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(request=None, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        application = self._own(pk)
+        if application.status not in WITHDRAWABLE:
+            return Response({"detail": _("This application can no longer be withdrawn.")}, status=400)
+        try:
+            withdraw_application(
+                application=application, by=request.user, reason=str(request.data.get("reason", ""))
+            )
+        except IntakeError as error:
+            return _intake_error(error)
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+
+
+class TrackingStepSerializer(serializers.Serializer):
+    time = serializers.DateTimeField(source="created_at")
+    state = serializers.CharField(source="state_label")
+    department = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_department(self, entry):
+        child = getattr(entry, "child", None)
+        return child.department.name if child is not None and child.department_id else None
+
+
+class TrackingSerializer(serializers.Serializer):
+    """Tracking without personal data: no names, identity numbers or phones."""
+
+    number = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    department = serializers.CharField(source="department.name", default=None)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    steps = TrackingStepSerializer(many=True)
+
+
+class TrackingView(APIView):
+    """Track an application by its number and query code (no sign-in; wrong codes are rate-limited)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("number", str, required=True),
+            OpenApiParameter("code", str, required=True, description="The six-digit query code."),
+        ],
+        responses={200: TrackingSerializer},
+    )
+    def get(self, request):
+        from services.views.tracking import lookup
+
+        application, error = lookup(
+            request, request.query_params.get("number", ""), request.query_params.get("code", "")
+        )
+        if application is None:
+            return Response({"detail": error}, status=404)
+        application.steps = public_timeline(application)
+        return Response(TrackingSerializer(application).data)
+
+
+router.register("applications", ApplicationViewSet, basename="services-application")
+urlpatterns = [*router.urls, path("tracking/", TrackingView.as_view(), name="services-api-tracking")]

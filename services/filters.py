@@ -1,9 +1,9 @@
-"""Catalog filters shared by the public search page, the catalog API and the admin list."""
+"""Filters shared by pages, API and admin lists: the catalog and the applications."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from services.models import Bundle, ItemType, ServiceItem, ServiceObject
+from services.models import Application, Bundle, ItemType, ServiceItem, ServiceObject
 from services.search import search_queryset
 
 
@@ -67,3 +67,15 @@ class BundleFilterSet(django_filters.FilterSet):
     class Meta:
         model = Bundle
         fields = ["township"]
+
+
+class ApplicationFilterSet(django_filters.FilterSet):
+    """Filters of application lists, shared by the API and the pages."""
+
+    submitted_from = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
+    submitted_to = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
+    item = django_filters.CharFilter(field_name="item__implementation_code")
+
+    class Meta:
+        model = Application
+        fields = ["status", "channel", "department", "item"]

@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The catalog's delivery options and an application's chosen delivery share one choice set.
+    "ENUM_NAME_OVERRIDES": {"DeliveryEnum": "services.models.catalog.Delivery"},
 }
 
 # Celery: Redis broker; beat schedules live here, as crontabs, with `expires` on frequent jobs.

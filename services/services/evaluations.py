@@ -163,7 +163,9 @@ def classify_rectification(
         rectification.category, rectification.verification = category, verification[:4000]
         rectification.handled_by = by
         rectification.save(update_fields=["category", "verification", "handled_by"])
-        append_entry(rectification, action="classify", actor=by, note=str(RectificationCategory(category).label))
+        append_entry(
+            rectification, action="classify", actor=by, note=str(RectificationCategory(category).label)
+        )
     return rectification
 
 

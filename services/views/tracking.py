@@ -26,22 +26,28 @@ def _client_key(request) -> str:
     return f"track-failures:{request.META.get('REMOTE_ADDR', '')}"
 
 
+def lookup(request, number: str, code: str):
+    """(application, None) for a right number and code, else (None, message). Failed lookups are counted
+    per client address, so neither this page nor the API can be used to try codes one after another."""
+    key = _client_key(request)
+    if (cache.get(key) or 0) >= MAX_FAILED_LOOKUPS:
+        return None, _("Too many unsuccessful lookups from this device; please try again in an hour.")
+    application = tracked_application(number, code)
+    if application is None:
+        cache.add(key, 0, 3600)
+        cache.incr(key)
+        return None, _("No application matches this number and query code. Check both and try again.")
+    return application, None
+
+
 @require_GET
 def track(request):
     form = TrackingForm(request.GET or None)
     application, timeline, error = None, [], None
     if request.GET and form.is_valid():
-        key = _client_key(request)
-        if (cache.get(key) or 0) >= MAX_FAILED_LOOKUPS:
-            error = _("Too many unsuccessful lookups from this device; please try again in an hour.")
-        else:
-            application = tracked_application(form.cleaned_data["number"], form.cleaned_data["code"])
-            if application is None:
-                cache.add(key, 0, 3600)
-                cache.incr(key)
-                error = _("No application matches this number and query code. Check both and try again.")
-            else:
-                timeline = public_timeline(application)
+        application, error = lookup(request, form.cleaned_data["number"], form.cleaned_data["code"])
+        if application is not None:
+            timeline = public_timeline(application)
     return render(
         request,
         "services/track.html",
