@@ -53,7 +53,8 @@ def sign_in(page, username):
 
 
 def choose_item_and_applicant(page):
-    page.goto("/services/workbench/")
+    if "/services/workbench/" not in page.url:
+        page.goto("/services/workbench/")
     page.fill("#item-q", "zdsh")  # pinyin initials of 最低生活保障
     page.locator("#item-results button.pick").first.click()
     expect(page.locator("#checklist")).to_contain_text("最低生活保障申请书")
@@ -62,8 +63,27 @@ def choose_item_and_applicant(page):
     page.fill("#id_applicant_phone", "13900000001")
 
 
-def test_walk_in_is_accepted_and_gets_a_receipt_pdf(page, hall):
+def test_walk_in_goes_from_queue_ticket_to_receipt_pdf(page, browser, live_server, hall):
+    township, _item = hall
+    # the applicant takes a ticket at the kiosk
+    kiosk = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1080, "height": 900})
+    kiosk_page = kiosk.new_page()
+    kiosk_page.goto(f"/services/queue/kiosk/?township={township.code}")
+    screenshot(kiosk_page, "kiosk")
+    kiosk_page.click("#take-ticket")
+    ticket_number = kiosk_page.locator("#ticket-number").inner_text()
+    assert ticket_number == "A001"
+    # the clerk calls it from the workbench's queue panel
     sign_in(page, "clerk1")
+    page.goto("/services/workbench/")
+    page.click("#call-next")
+    expect(page.locator("#current-ticket")).to_have_text(ticket_number)
+    # the hall display shows the number and the window, refreshing by itself
+    kiosk_page.goto(f"/services/queue/display/?township={township.code}")
+    expect(kiosk_page.locator("#display-board tr.latest")).to_contain_text(ticket_number)
+    expect(kiosk_page.locator("#display-board tr.latest")).to_contain_text("3")
+    screenshot(kiosk_page, "hall-display")
+    kiosk.close()
     choose_item_and_applicant(page)
     page.click("#all-present")
     screenshot(page, "workbench")
@@ -77,6 +97,10 @@ def test_walk_in_is_accepted_and_gets_a_receipt_pdf(page, hall):
     assert response.headers["content-type"] == "application/pdf"
     text = pdf_text(response.body())
     assert number in text and "最低生活保障申请书" in text and "家庭收入证明" in text
+    # back at the workbench the clerk finishes the ticket
+    page.goto("/services/workbench/")
+    page.click("#queue-panel button[accesskey=f]")
+    expect(page.locator("#call-next")).to_be_visible()
 
 
 def test_incomplete_walk_in_gets_a_one_time_notice_listing_every_missing_material(page, hall):
