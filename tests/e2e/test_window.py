@@ -66,7 +66,9 @@ def choose_item_and_applicant(page):
 def test_walk_in_goes_from_queue_ticket_to_receipt_pdf(page, browser, live_server, hall):
     township, _item = hall
     # the applicant takes a ticket at the kiosk
-    kiosk = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1080, "height": 900})
+    kiosk = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1080, "height": 900}
+    )
     kiosk_page = kiosk.new_page()
     kiosk_page.goto(f"/services/queue/kiosk/?township={township.code}")
     screenshot(kiosk_page, "kiosk")

@@ -107,7 +107,7 @@ def test_the_year_is_the_local_year_of_issue():
 
 def test_next_serial_counts_per_type_and_restarts_per_year_and_township():
     a, b = TownshipFactory(), TownshipFactory()
-    register_document_type("test_receipt", "receipt", "SL")
+    register_document_type("test_receipt", "receipt", "TSL")
     assert [next_serial(township=a, doc_type="notice", year=2026) for _ in range(3)] == [1, 2, 3]
     assert next_serial(township=a, doc_type="test_receipt", year=2026) == 1
     assert next_serial(township=a, doc_type="notice", year=2027) == 1
