@@ -30,6 +30,7 @@ class ServicesConfig(AppConfig):
         nav.register(_("Rectifications"), "services-rectifications", roles=staff, order=46)
         nav.register(_("My applications"), "services-hall", for_residents=True, order=10)
         nav.register(_("Material library"), "services-library", for_residents=True, order=20)
+        nav.register(_("Appointments"), "services-appointments", for_residents=True, order=25)
         nav.register(_("Service guide"), "services-search", for_residents=True, order=30)
         nav.register(_("Track an application"), "services-track", for_residents=True, order=40)
 

@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
+    "services-open-appointment-slots": {
+        "task": "services.tasks.open_slots_for_every_township",
+        "schedule": crontab(minute=10, hour=1),
+        "options": {"expires": 3600},
+    },
     "beat-heartbeat": {
         "task": "township.tasks.heartbeat",
         "schedule": crontab(minute="*"),

@@ -1,11 +1,14 @@
 """Services: booking appointment slots."""
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.models import Appointment, AppointmentSlot
+from township.calendar.schedule import office_periods
 
 
 class BookingError(Exception):
@@ -34,3 +37,53 @@ def book_appointment(*, slot_id: int, resident, item=None) -> Appointment:
                 )
         except IntegrityError:
             raise BookingError(_("You have already booked this slot.")) from None
+
+
+def open_appointment_slots(
+    *, township, days: int = 10, minutes: int = 30, capacity: int = 4, today=None
+) -> int:
+    """Offer bookable slots over the office hours of the next `days` calendar days; idempotent (existing
+    slots are left as they are, with their bookings), so the daily beat job can run it again and again."""
+    today = today or timezone.localdate()
+    slots = []
+    for offset in range(1, days + 1):
+        for start, end in office_periods(today + timedelta(days=offset)):
+            at = start
+            while at + timedelta(minutes=minutes) <= end:
+                slots.append(
+                    AppointmentSlot(
+                        township=township,
+                        starts_at=at,
+                        ends_at=at + timedelta(minutes=minutes),
+                        capacity=capacity,
+                    )
+                )
+                at += timedelta(minutes=minutes)
+    if not slots:
+        return 0
+    window = AppointmentSlot.objects.filter(
+        township=township, starts_at__gte=slots[0].starts_at, starts_at__lte=slots[-1].starts_at
+    )
+    before = window.count()
+    AppointmentSlot.objects.bulk_create(slots, ignore_conflicts=True)
+    return window.count() - before
+
+
+def cancel_appointment(*, appointment_id: int, resident) -> Appointment:
+    """The resident gives their place back (before the slot starts); cancelling twice changes nothing."""
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update().filter(pk=appointment_id, resident=resident).first()
+        )
+        if appointment is None:
+            raise BookingError(_("This appointment does not exist."))
+        if appointment.status == Appointment.Status.CANCELLED:
+            return appointment
+        if appointment.status != Appointment.Status.BOOKED:
+            raise BookingError(_("You have already checked in for this appointment."))
+        if appointment.slot.starts_at <= timezone.now():
+            raise BookingError(_("This appointment has already started."))
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.save(update_fields=["status"])
+        AppointmentSlot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    return appointment

@@ -327,6 +327,63 @@ def library_file(request, pk):
     )
 
 
+@resident_required
+@require_http_methods(["GET", "POST"])
+def appointments(request):
+    """Book a visit to the service hall: the next days' slots with places left, and my bookings."""
+    from itertools import groupby
+
+    from django.utils import timezone
+
+    from services.models import Appointment, AppointmentSlot
+    from services.selectors.catalog import default_township, township_by_code
+    from services.services.appointments import BookingError, book_appointment, cancel_appointment
+
+    code = request.GET.get("township", "")
+    account = getattr(request.user, "resident", None)
+    township = (
+        (township_by_code(code) if code else None)
+        or getattr(account, "home_township", None)
+        or default_township()
+    )
+    if request.method == "POST":
+        raw = request.POST.get("slot") or request.POST.get("cancel") or ""
+        try:
+            if request.POST.get("cancel"):
+                cancel_appointment(appointment_id=int(raw) if raw.isdigit() else 0, resident=request.user)
+                messages.success(request, _("Your appointment is cancelled."))
+            else:
+                booked = book_appointment(slot_id=int(raw) if raw.isdigit() else 0, resident=request.user)
+                messages.success(
+                    request,
+                    _("Booked for %(time)s. At the hall, check in at the kiosk with your mobile number.")
+                    % {"time": timezone.localtime(booked.slot.starts_at).strftime("%Y-%m-%d %H:%M")},
+                )
+        except BookingError as error:
+            messages.error(request, str(error))
+        return redirect(f"{request.path}?township={township.code}" if township else request.path)
+    slots = []
+    if township is not None:
+        slots = list(
+            AppointmentSlot.objects.filter(township=township, starts_at__gt=timezone.now()).order_by(
+                "starts_at"
+            )[:200]
+        )
+    days = [
+        (day, list(group)) for day, group in groupby(slots, key=lambda s: timezone.localdate(s.starts_at))
+    ]
+    mine = (
+        Appointment.objects.filter(resident=request.user, slot__ends_at__gte=timezone.now())
+        .select_related("slot", "township")
+        .order_by("slot__starts_at")
+    )
+    return render(
+        request,
+        "services/hall/appointments.html",
+        {"township": township, "days": days, "mine": mine},
+    )
+
+
 urlpatterns = [
     path("", hall, name="services-hall"),
     path("apply/<str:code>/", apply, name="services-hall-apply"),
@@ -340,6 +397,7 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/submit/", submit, name="services-hall-submit"),
     path("applications/<int:pk>/withdraw/", withdraw, name="services-hall-withdraw"),
+    path("appointments/", appointments, name="services-appointments"),
     path("library/", library, name="services-library"),
     path("library/<int:pk>/", library_file, name="services-library-file"),
 ]

@@ -90,3 +90,52 @@ def test_the_database_itself_refuses_overbooking():
     slot = _slot(capacity=1, booked=1)
     with transaction.atomic(), pytest.raises(IntegrityError):
         AppointmentSlot.objects.filter(pk=slot.pk).update(booked=2)
+
+
+def test_slots_are_opened_over_office_hours_of_working_days_only_once():
+    from datetime import date
+
+    from services.services.appointments import open_appointment_slots
+    from township.calendar.schedule import is_working_day
+
+    township = TownshipFactory()
+    monday = date(2026, 11, 23)
+    created = open_appointment_slots(township=township, days=7, minutes=30, capacity=4, today=monday)
+    working_days = sum(is_working_day(monday + timedelta(days=n)) for n in range(1, 8))
+    # 09:00-12:00 and 13:30-17:30 give 6 + 8 half-hour slots a day
+    assert created == working_days * 14
+    assert open_appointment_slots(township=township, days=7, minutes=30, capacity=4, today=monday) == 0
+    starts = {timezone.localtime(s.starts_at).strftime("%H:%M") for s in AppointmentSlot.objects.all()}
+    assert "09:00" in starts and "17:00" in starts and "12:00" not in starts
+
+
+def test_a_resident_books_and_cancels_from_the_page_and_gets_the_place_back(client):
+    from django.urls import reverse
+
+    slot = _slot(capacity=1)
+    resident = make_resident()
+    client.force_login(resident)
+    page = client.get(reverse("services-appointments"), {"township": slot.township.code})
+    assert page.status_code == 200 and f'value="{slot.pk}"' in page.content.decode()
+    client.post(reverse("services-appointments") + f"?township={slot.township.code}", {"slot": slot.pk})
+    appointment = Appointment.objects.get(resident=resident)
+    slot.refresh_from_db()
+    assert slot.booked == 1
+    other = make_resident(phone="13800000013", id_number="440308199901010012")
+    client.force_login(other)
+    client.post(reverse("services-appointments"), {"cancel": appointment.pk})  # not theirs
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+    client.force_login(resident)
+    client.post(reverse("services-appointments"), {"cancel": appointment.pk})
+    appointment.refresh_from_db()
+    slot.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED and slot.booked == 0
+
+
+def test_the_daily_job_runs_through_the_task_and_is_idempotent():
+    from services.tasks import open_slots_for_every_township
+
+    TownshipFactory()
+    first = open_slots_for_every_township.apply().get()
+    assert first > 0 and open_slots_for_every_township.apply().get() == 0

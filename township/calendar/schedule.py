@@ -256,6 +256,11 @@ def _office_periods(day: date) -> list[tuple[datetime, datetime]]:
 # --- public API -----------------------------------------------------------------------------------
 
 
+def office_periods(day: date) -> list[tuple[datetime, datetime]]:
+    """The office-hour periods of a local date as aware datetimes (empty on a day off)."""
+    return _office_periods(day) if is_working_day(day) else []
+
+
 def is_working_day(d: date) -> bool:
     """Whether offices work on this local date."""
     _check_date(d, "d")

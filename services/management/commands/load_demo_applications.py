@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from services.demo_applications import load_demo_applications
+from services.services.appointments import open_appointment_slots
 from township.org.models import Township
 
 
@@ -12,5 +13,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        total = sum(load_demo_applications(township) for township in Township.objects.order_by("code"))
-        self.stdout.write(self.style.SUCCESS(f"demo applications ready ({total} new)"))
+        townships = Township.objects.order_by("code")
+        total = sum(load_demo_applications(township) for township in townships)
+        slots = sum(open_appointment_slots(township=township) for township in townships)
+        self.stdout.write(
+            self.style.SUCCESS(f"demo applications ready ({total} new); {slots} appointment slots opened")
+        )
