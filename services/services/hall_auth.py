@@ -30,6 +30,10 @@ class SignInError(Exception):
     """A sign-in step that cannot be done; the message is for the resident."""
 
 
+class CodeRecentlySent(SignInError):
+    """A code went out less than a minute ago: use that one."""
+
+
 def _hash(phone: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
@@ -52,7 +56,7 @@ def request_sms_code(*, phone: str, ip: str | None = None, at=None) -> SmsCode:
         last = recent.order_by("-created_at").first()
         if last is not None and at - last.created_at < RESEND_AFTER:
             wait = int((RESEND_AFTER - (at - last.created_at)).total_seconds()) + 1
-            raise SignInError(
+            raise CodeRecentlySent(
                 _("A code was just sent; you can ask for another in %(seconds)s seconds.") % {"seconds": wait}
             )
         if recent.filter(created_at__gte=at - timedelta(days=1)).count() >= PER_PHONE_PER_DAY:

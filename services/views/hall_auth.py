@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.services.hall_auth import (
+    CodeRecentlySent,
     SignInError,
     request_sms_code,
     sign_in_with_code,
@@ -72,6 +73,11 @@ def sign_in(request):
         if phone_form.is_valid():
             try:
                 request_sms_code(phone=phone_form.cleaned_data["phone"], ip=_client_ip(request))
+            except CodeRecentlySent as notice:
+                # the code sent a moment ago is still good: go on to entering it
+                messages.info(request, str(notice))
+                step = "code"
+                code_form = CodeForm(initial={"phone": phone_form.cleaned_data["phone"]})
             except SignInError as error:
                 phone_form.add_error("phone", str(error))
             else:

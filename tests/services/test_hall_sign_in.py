@@ -164,3 +164,11 @@ class TestPages:
         client.force_login(make_resident(phone=PHONE))
         assert client.post(reverse("services-hall-sign-out")).status_code == 302
         assert client.get(reverse("services-hall")).status_code == 302
+
+
+def test_asking_again_within_a_minute_goes_on_to_the_code_already_sent(client):
+    url = reverse("services-hall-sign-in")
+    client.post(url, {"phone": PHONE})
+    again = client.post(url, {"phone": PHONE})
+    assert again.status_code == 200 and 'name="code"' in again.content.decode()
+    assert SmsCode.objects.count() == 1
