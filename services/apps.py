@@ -27,7 +27,9 @@ class ServicesConfig(AppConfig):
             _("Queue statistics"), "services-queue-stats", roles={Role.WINDOW_CLERK, *staff}, order=40
         )
         nav.register(_("Results to hand over"), "services-delivery", roles={Role.WINDOW_CLERK}, order=14)
-        nav.register(_("Window rating tablet"), "services-evaluate-window", roles={Role.WINDOW_CLERK}, order=16)
+        nav.register(
+            _("Window rating tablet"), "services-evaluate-window", roles={Role.WINDOW_CLERK}, order=16
+        )
         nav.register(_("Ratings"), "services-ratings", roles=staff, order=45)
         nav.register(_("Rectifications"), "services-rectifications", roles=staff, order=46)
         nav.register(_("My applications"), "services-hall", for_residents=True, order=10)
