@@ -1,1 +1,412 @@
-"""Approvals: Django admin."""
+"""Approvals: the approvers' admin. Only their department's applications (object permissions plus
+queryset scoping), most urgent first, a detail page with the materials, the timeline and one button per
+allowed action; every button calls a function of approvals.services."""
+
+import csv
+
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Prefetch, Q, When
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals import services as actions
+from approvals.models import (
+    Absence,
+    ExcludedKind,
+    ExtensionStatus,
+    ReviewCase,
+    ReviewStep,
+    ReviewTask,
+    TaskStatus,
+)
+from services.models import ApplicationStatus
+from township.casework.clock import remaining
+from township.casework.models import WarningLevel
+from township.casework.timeline import entries_for
+from township.org.roles import Role, roles_of
+
+S = ApplicationStatus
+BACK_OFFICE_STATES = [
+    S.ACCEPTED,
+    S.IN_REVIEW,
+    S.SUPPLEMENT,
+    S.APPROVED,
+    S.DENIED,
+    S.RESULT_READY,
+    S.DELIVERED,
+    S.WITHDRAWN,
+]
+OPEN_STATES = [S.ACCEPTED, S.IN_REVIEW, S.SUPPLEMENT]
+TOWNSHIP_WIDE = {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN}
+
+
+def review_cases_for(user):
+    """What the back office may see: department roles their department's (and what they were given
+    object permission on), township-wide roles their township's; most urgent first."""
+    queryset = ReviewCase.objects.filter(status__in=BACK_OFFICE_STATES, accepted_at__isnull=False).visible_to(
+        user
+    )
+    roles = roles_of(user)
+    if not user.is_superuser and not roles & TOWNSHIP_WIDE:
+        from guardian.shortcuts import get_objects_for_user
+
+        from services.models import Application
+
+        department = getattr(getattr(user, "staff_profile", None), "department_id", None)
+        granted = get_objects_for_user(
+            user, "services.view_application", klass=Application, accept_global_perms=False
+        ).values("pk")
+        own = ReviewTask.objects.filter(department_id=department).values("application_id")
+        queryset = queryset.filter(Q(department_id=department) | Q(pk__in=own) | Q(pk__in=granted))
+    return queryset.annotate(
+        is_open=Case(When(status__in=OPEN_STATES, then=0), default=1, output_field=IntegerField())
+    ).order_by("is_open", "-warning_level", "due_at", "pk")
+
+
+class WarningFilter(admin.SimpleListFilter):
+    title = gettext_lazy("warning")
+    parameter_name = "warning"
+
+    def lookups(self, request, model_admin):
+        return [(str(v), label) for v, label in WarningLevel.choices]
+
+    def queryset(self, request, queryset):
+        return (
+            queryset.filter(warning_level=int(self.value())) if self.value() in ("0", "1", "2") else queryset
+        )
+
+
+class ApproverFilter(admin.SimpleListFilter):
+    title = gettext_lazy("approver")
+    parameter_name = "approver"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.auth import get_user_model
+
+        department = getattr(getattr(request.user, "staff_profile", None), "department_id", None)
+        users = (
+            get_user_model()
+            .objects.filter(
+                staff_profile__department_id=department,
+                groups__name__in=[Role.CHIEF_REPRESENTATIVE, Role.APPROVER],
+            )
+            .distinct()
+        )
+        return [(str(u.pk), u.get_full_name() or u.username) for u in users]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(review_tasks__assignee_id=int(self.value())).distinct()
+        return queryset
+
+
+class ItemFilter(admin.SimpleListFilter):
+    title = gettext_lazy("item")
+    parameter_name = "item"
+
+    def lookups(self, request, model_admin):
+        rows = (
+            review_cases_for(request.user)
+            .filter(item__isnull=False)
+            .values_list("item_id", "item_version__name")
+            .distinct()
+            .order_by("item_version__name")[:100]
+        )
+        return [(str(pk), name) for pk, name in dict(rows).items()]
+
+    def queryset(self, request, queryset):
+        return (
+            queryset.filter(item_id=int(self.value()))
+            if self.value() and self.value().isdigit()
+            else queryset
+        )
+
+
+@admin.register(ReviewCase)
+class ReviewCaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title_column",
+        "department",
+        "status_column",
+        "due_column",
+        "warning_column",
+        "assignees",
+    ]
+    list_filter = [WarningFilter, "status", ItemFilter, ApproverFilter]
+    search_fields = ["number", "applicant_name", "enterprise_name"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["export_csv"]
+    change_form_template = "admin/approvals/reviewcase/change_form.html"
+    fields = [
+        "number",
+        "status",
+        "channel",
+        "applicant_kind",
+        "applicant_name",
+        "enterprise_name",
+        "credit_code",
+        "agent_name",
+        "consent_method",
+        "delivery_method",
+        "postal_address",
+        "note",
+        "submitted_at",
+        "accepted_at",
+        "due_at",
+        "warning_level",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            review_cases_for(request.user)
+            .select_related("item_version", "department", "bundle")
+            .prefetch_related(
+                Prefetch(
+                    "review_tasks",
+                    queryset=ReviewTask.objects.filter(status=TaskStatus.ACTIVE).select_related("assignee"),
+                    to_attr="active_tasks",
+                )
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("item"))
+    def title_column(self, obj):
+        return obj.title
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_column(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=gettext_lazy("promised by"), ordering="due_at")
+    def due_column(self, obj):
+        return obj.due_date or "—"
+
+    @admin.display(description=gettext_lazy("warning"), ordering="-warning_level")
+    def warning_column(self, obj):
+        if obj.status not in OPEN_STATES:
+            return "—"
+        colour, label = {
+            WarningLevel.RED: ("#b42318", _("Red")),
+            WarningLevel.YELLOW: ("#b54708", _("Yellow")),
+        }.get(obj.warning_level, ("#027a48", _("Normal")))
+        return format_html(
+            '<span class="warning-badge level-{}" style="color:#fff;background:{};padding:1px 8px;border-radius:8px">{}</span>',
+            obj.warning_level,
+            colour,
+            label,
+        )
+
+    @admin.display(description=gettext_lazy("assigned to"))
+    def assignees(self, obj):
+        return (
+            "、".join(
+                (t.assignee.get_full_name() or t.assignee.username)
+                for t in getattr(obj, "active_tasks", [])
+                if t.assignee
+            )
+            or "—"
+        )
+
+    @admin.action(description=gettext_lazy("Export the selected applications (CSV)"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="applications.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [_("Number"), _("Item"), _("Department"), _("Status"), _("Promised by"), _("Warning")]
+        )
+        for case in queryset.select_related("item_version", "department", "bundle"):
+            writer.writerow(
+                [
+                    case.number,
+                    case.title,
+                    case.department or "",
+                    case.get_status_display(),
+                    case.due_date or "",
+                    case.get_warning_level_display(),
+                ]
+            )
+        return response
+
+    # --- the detail page and its buttons ---------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra = extra_context or {}
+        if case is not None:
+            user = request.user
+            tasks = list(case.review_tasks.select_related("department", "assignee", "done_by"))
+            mine = [
+                t
+                for t in tasks
+                if t.status == TaskStatus.ACTIVE
+                and (
+                    t.assignee_id == user.pk or actions.is_head_of(user, t.department_id) or user.is_superuser
+                )
+            ]
+            open_period = case.excluded_periods.filter(ended_at__isnull=True).first()
+            pending_extension = case.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+            extra.update(
+                case=case,
+                tasks=tasks,
+                my_task=mine[0] if mine else None,
+                materials=case.materials.select_related("requirement"),
+                timeline=entries_for(case, include_internal=True).select_related("actor"),
+                supplements=case.supplement_requests.all(),
+                extensions=case.extension_requests.select_related("requested_by", "decided_by"),
+                open_period=open_period,
+                pending_extension=pending_extension,
+                may_decide_extension=pending_extension is not None
+                and actions.is_head_of(user, case.department_id),
+                is_head=actions.is_head_of(user, case.department_id),
+                colleagues=self._colleagues(case),
+                left=remaining(case, timezone.now()),
+                excluded_kinds=ExcludedKind.choices,
+                children=case.children.select_related("department", "item_version"),
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _colleagues(self, case):
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model()
+            .objects.filter(
+                staff_profile__department_id=case.department_id,
+                groups__name__in=[Role.CHIEF_REPRESENTATIVE, Role.APPROVER],
+            )
+            .distinct()
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.act),
+                name="approvals_reviewcase_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def act(self, request, object_id, action):
+        """One POST per action; the service decides whether it is allowed and says why not."""
+        case = get_object_or_404(self.get_queryset(request), pk=object_id)
+        back = HttpResponseRedirect(reverse("admin:approvals_reviewcase_change", args=[case.pk]))
+        if request.method != "POST":
+            return back
+        data, user = request.POST, request.user
+        try:
+            if action == "approve":
+                actions.approve_application(application=case, by=user, opinion=data.get("opinion", ""))
+            elif action == "reject":
+                actions.reject_application(application=case, by=user, reasons=data.get("opinion", ""))
+            elif action == "supplement":
+                items = [line for line in data.get("items", "").splitlines() if line.strip()]
+                actions.request_supplement(application=case, by=user, items=items, note=data.get("note", ""))
+            elif action == "extend":
+                days = int(data.get("days")) if str(data.get("days", "")).isdigit() else 0
+                actions.request_extension(application=case, by=user, days=days, reason=data.get("reason", ""))
+            elif action in ("extension-approve", "extension-refuse"):
+                extension = case.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+                if extension is None:
+                    raise actions.ApprovalError(_("No extension awaits a decision."))
+                actions.decide_extension(
+                    extension=extension, head=user, approve=action == "extension-approve"
+                )
+            elif action == "pause":
+                actions.start_excluded_period(
+                    application=case, by=user, kind=data.get("kind", ""), note=data.get("note", "")
+                )
+            elif action == "resume":
+                actions.end_excluded_period(application=case, by=user)
+            elif action == "reassign":
+                task = case.review_tasks.filter(
+                    pk=int(data.get("task", 0) or 0), status=TaskStatus.ACTIVE
+                ).first()
+                to_user = self._colleagues(case).filter(pk=int(data.get("to", 0) or 0)).first()
+                if task is None or to_user is None:
+                    raise actions.ApprovalError(_("Choose the step and the colleague."))
+                actions.reassign_task(task=task, head=user, to_user=to_user, reason=data.get("reason", ""))
+            else:
+                raise actions.ApprovalError(_("Unknown action."))
+        except actions.ApprovalError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Done."))
+        return back
+
+
+@admin.register(ReviewStep)
+class ReviewStepAdmin(admin.ModelAdmin):
+    list_display = ["item", "stage", "name", "kind", "department"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["item"]
+    search_fields = ["name", "item__search_name"]
+
+    def get_queryset(self, request):
+        from township.org.models import Department
+
+        townships = Department.objects.visible_to(request.user).values("township_id")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("item", "department")
+            .filter(item__township_id__in=townships)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            from township.org.models import Department
+
+            kwargs["queryset"] = Department.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "date", "reason"]
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        from township.org.models import Township
+
+        townships = Township.objects.visible_to(request.user).values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .filter(user__staff_profile__township_id__in=townships)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            from django.contrib.auth import get_user_model
+
+            from township.org.models import Township
+
+            townships = Township.objects.visible_to(request.user).values("pk")
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(
+                    groups__name=Role.CHIEF_REPRESENTATIVE, staff_profile__township_id__in=townships
+                )
+                .distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,1 +1,85 @@
-"""Approvals: read queries scoped to the user, reused by pages, API and dashboard."""
+"""Approvals: read queries scoped to the user, reused by pages, API and dashboard (e-supervision)."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import Extract
+
+from approvals.models import ReviewTask, TaskStatus
+from services.models import Application, ApplicationStatus
+from services.selectors.applications import applications_visible_to
+from township.casework.models import WarningLevel
+
+S = ApplicationStatus
+OPEN = [S.ACCEPTED, S.IN_REVIEW, S.SUPPLEMENT]
+DECIDED = [S.APPROVED, S.DENIED, S.RESULT_READY, S.DELIVERED]
+
+
+def _days(later: str, earlier: str):
+    return Extract(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()), "epoch") / 86400.0
+
+
+def overdue_applications(user):
+    """Open applications past their promised date, the longest overdue first."""
+    return (
+        applications_visible_to(user)
+        .filter(status__in=OPEN, warning_level=WarningLevel.RED, parent__isnull=True)
+        .order_by("due_at")
+    )
+
+
+def time_against_limit_per_item(user, date_from, date_to) -> list[dict]:
+    """Per item, decisions in the period: how many, average days taken, within the promised limit,
+    and how many needed an extension or a supplement. One grouped query."""
+    decided = applications_visible_to(user).filter(
+        status__in=DECIDED,
+        finished_at__date__gte=date_from,
+        finished_at__date__lte=date_to,
+        item__isnull=False,
+    )
+    rows = (
+        decided.values("item_version__name", "item_version__promised_limit_days")
+        .annotate(
+            decided=Count("pk", distinct=True),
+            on_time=Count("pk", filter=Q(finished_at__lte=F("due_at")), distinct=True),
+            average_days=Avg(_days("finished_at", "accepted_at")),
+            extended=Count(
+                "extension_requests", filter=Q(extension_requests__status="approved"), distinct=True
+            ),
+            supplemented=Count("supplement_requests__application", distinct=True),
+        )
+        .order_by("item_version__name")
+    )
+    return [_rounded(row) for row in rows]
+
+
+def time_per_approver(user, date_from, date_to) -> list[dict]:
+    """Per approver, steps finished in the period: how many, average days per step, decisions made on
+    applications still within their promised date."""
+    visible = applications_visible_to(user).values("pk")
+    rows = (
+        ReviewTask.objects.filter(
+            application_id__in=visible,
+            status=TaskStatus.DONE,
+            done_at__date__gte=date_from,
+            done_at__date__lte=date_to,
+        )
+        .values("done_by__first_name", "done_by__username")
+        .annotate(
+            steps=Count("pk"),
+            average_days=Avg(_days("done_at", "created_at")),
+            within_limit=Count("pk", filter=Q(done_at__lte=F("application__due_at"))),
+        )
+        .order_by("done_by__username")
+    )
+    return [_rounded(row) for row in rows]
+
+
+def _rounded(row: dict) -> dict:
+    if row.get("average_days") is not None:
+        row["average_days"] = round(float(row["average_days"]), 1)
+    return row
+
+
+def supervised_application(user, pk: int) -> Application | None:
+    return applications_visible_to(user).filter(pk=pk).first()

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=10, hour=1),
         "options": {"expires": 3600},
     },
+    "approvals-start-pending-reviews": {
+        "task": "approvals.tasks.start_pending_reviews",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     "beat-heartbeat": {
         "task": "township.tasks.heartbeat",
         "schedule": crontab(minute="*"),

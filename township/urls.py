@@ -19,6 +19,7 @@ urlpatterns = [
     path("verify/", include("township.documents.urls")),
     path("org/", include("township.org.urls")),
     path("services/", include("services.urls")),
+    path("approvals/", include("approvals.views")),
     path("api/", include("services.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

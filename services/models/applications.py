@@ -212,6 +212,14 @@ class Application(TownshipOwned, CaseClock):
         related_name="+",
         verbose_name=_("latest one-time notice"),
     )
+    result = models.ForeignKey(
+        "documents.IssuedDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("result document"),
+    )
     # Delivery of the result
     delivery_method = models.CharField(
         _("delivery of the result"),

@@ -10,8 +10,11 @@ from services.models import Application, ApplicationStatus, Channel
 from township.casework.timeline import entries_for
 from township.identifiers import normalise
 from township.org.models import scope_for
+from township.org.roles import Role, roles_of
 
 LIST_RELATED = ("item_version", "bundle", "department", "township")
+DEPARTMENT_ROLES = {Role.APPROVER, Role.CHIEF_REPRESENTATIVE, Role.DEPARTMENT_HEAD}
+TOWNSHIP_ROLES = {Role.WINDOW_CLERK, Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN}
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -22,6 +25,12 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return base.none()
     kind, _value = scope_for(user)
     if kind != "none" and user.has_perm("services.view_application"):
+        roles = roles_of(user)
+        if roles & DEPARTMENT_ROLES and not roles & TOWNSHIP_ROLES:
+            # the back office sees its own department's applications (and the bundles they belong to)
+            department = getattr(user.staff_profile, "department_id", None)
+            own = Q(department_id=department) | Q(children__department_id=department)
+            return base.visible_to(user).filter(pk__in=Application.objects.filter(own).values("pk"))
         return base.visible_to(user)
     return base.filter(Q(resident=user) | Q(agent=user))
 
@@ -59,12 +68,16 @@ def handled_today(user) -> QuerySet[Application]:
 
 
 def results_to_hand_over(user) -> QuerySet[Application]:
-    """Results ready at the window or to post, oldest first."""
+    """Decided applications whose result the front desk issues, and results ready at the window or to
+    post; oldest first. Bundle parts are handed over with their bundle."""
     return (
         Application.objects.visible_to(user)
         .select_related(*LIST_RELATED)
-        .filter(status=ApplicationStatus.RESULT_READY)
-        .order_by("updated_at")
+        .filter(
+            status__in=[ApplicationStatus.APPROVED, ApplicationStatus.DENIED, ApplicationStatus.RESULT_READY],
+            parent__isnull=True,
+        )
+        .order_by("status", "updated_at")
     )
 
 
@@ -81,7 +94,7 @@ def tracked_application(number: str, code: str) -> Application | None:
     number, code = normalise(number or ""), (code or "").strip()
     if not number or not code:
         return None
-    application = Application.objects.select_related(*LIST_RELATED).filter(number=number).first()
+    application = Application.objects.select_related(*LIST_RELATED, "result").filter(number=number).first()
     if application is None or not constant_time_compare(application.query_code, code):
         return None
     return application

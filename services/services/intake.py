@@ -42,6 +42,10 @@ from township.org.models import ResidentAccount
 S = ApplicationStatus
 
 
+# Functions called with an application id after an acceptance commits (the back office starts the review).
+ACCEPTANCE_HOOKS: list = []
+
+
 class IntakeError(Exception):
     """An intake step that cannot be done; the message is for the user."""
 
@@ -195,6 +199,16 @@ def _move(application: Application, to: str, *, actor, action: str, note: str = 
     )
     _notify_applicant(application, entry_seq=entry.seq)
     return entry
+
+
+def change_state(application: Application, to: str, *, actor, action: str, note: str = "", at=None):
+    """Move a locked application along the transition table, with its timeline entry and SMS; for the
+    back office, whose steps sit between acceptance and the result."""
+    return _move(application, to, actor=actor, action=action, note=note, at=at)
+
+
+def lock_application(application: Application) -> Application:
+    return _lock(application)
 
 
 def tracking_url(application: Application) -> str:
@@ -617,6 +631,8 @@ def accept_application(
         application.save()
         if application.bundle_id:
             _fan_out(application, clerk=clerk, at=at, versions=versions)
+        for hook in ACCEPTANCE_HOOKS:
+            transaction.on_commit(lambda hook=hook, pk=application.pk: hook(pk))
         if with_receipt:
             application.receipt = _issue_receipt(application, clerk=clerk, at=at, lines=lines)
             application.save(update_fields=["receipt"])
@@ -834,6 +850,7 @@ def mark_result_ready(*, application: Application, by, result_summary: str = "",
     at = at or timezone.now()
     with transaction.atomic():
         application = _lock(application)
+        _require_clerk_scope(application, by)
         if application.status == S.RESULT_READY:
             return application
         if result_summary:

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from services.models import Application, ApplicationMaterial, ResidentMaterial
+from services.models import Application, ApplicationMaterial, ApplicationStatus, ResidentMaterial
 from services.services.intake import IntakeError, InvalidTransition, checklist_lines
 
 # What residents may upload: scans and photos of documents. Signature bytes decide, not the extension.
@@ -162,11 +162,13 @@ def add_to_library(*, resident, material_type, upload, valid_until=None) -> Resi
 def _require_editable(application: Application, by) -> None:
     if by.pk not in (application.resident_id, application.agent_id):
         raise UploadRefused(_("This application is not yours."))
-    if not application.is_editable_by_resident:
+    if not (application.is_editable_by_resident or application.status == ApplicationStatus.SUPPLEMENT):
         raise InvalidTransition(_("This application can no longer be changed."))
 
 
-def _requirement_of(application: Application, requirement_id) -> int:
+def _requirement_of(application: Application, requirement_id) -> int | None:
+    if application.status == ApplicationStatus.SUPPLEMENT and not str(requirement_id or "").strip():
+        return None  # a supplementary document the reviewer asked for by name
     for line in checklist_lines(application, {}):
         if str(requirement_id) == line.key:
             return int(line.key)

@@ -14,7 +14,7 @@ from services.selectors.applications import applications_visible_to
 @require_GET
 def document(request, pk, kind):
     """The receipt or the latest notice of an application, for whoever may see the application."""
-    if kind not in ("receipt", "notice"):
+    if kind not in ("receipt", "notice", "result"):
         raise Http404("unknown document")
     application = get_object_or_404(applications_visible_to(request.user), pk=pk)
     issued = getattr(application, kind)

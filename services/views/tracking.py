@@ -56,4 +56,24 @@ def track(request):
     )
 
 
-urlpatterns = [path("", track, name="services-track")]
+@require_GET
+def result_pdf(request):
+    """The decision's PDF for whoever holds the application's number and query code."""
+    from django.http import FileResponse, Http404
+
+    form = TrackingForm(request.GET)
+    if not form.is_valid():
+        raise Http404("no such application")
+    application, _error = lookup(request, form.cleaned_data["number"], form.cleaned_data["code"])
+    if application is None or application.result_id is None or not application.result.pdf:
+        raise Http404("no result")
+    document = application.result
+    return FileResponse(
+        document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
+    )
+
+
+urlpatterns = [
+    path("", track, name="services-track"),
+    path("result.pdf", result_pdf, name="services-track-result"),
+]

@@ -35,6 +35,7 @@ from services.services.intake import (
     complete_immediately,
     deliver_result,
     issue_one_time_notice,
+    mark_result_ready,
     receive_at_window,
     refuse_application,
 )
@@ -293,17 +294,20 @@ def delivery(request):
             results_to_hand_over(request.user), pk=int(raw) if raw.isdigit() else 0
         )
         try:
-            deliver_result(
-                application=application,
-                by=request.user,
-                postal_tracking_number=request.POST.get("postal_tracking_number", ""),
-            )
+            if request.POST.get("step") == "ready":
+                mark_result_ready(application=application, by=request.user)
+            else:
+                deliver_result(
+                    application=application,
+                    by=request.user,
+                    postal_tracking_number=request.POST.get("postal_tracking_number", ""),
+                )
         except IntakeError as error:
             errors[application.pk] = error.message
         else:
             from django.contrib import messages
 
-            messages.success(request, _("Result of %(number)s handed over.") % {"number": application.number})
+            messages.success(request, _("%(number)s: done.") % {"number": application.number})
             return redirect("services-delivery")
     applications = list(results_to_hand_over(request.user)[:200])
     for application in applications:

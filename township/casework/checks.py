@@ -22,5 +22,6 @@ def check_warning_indexes(app_configs=None, **kwargs):
         )
         for model in models
         if issubclass(model, CaseClock)
+        and not model._meta.proxy  # a proxy shares its concrete model's table and indexes
         and not any(list(index.fields[:2]) == ["warning_level", "due_at"] for index in model._meta.indexes)
     ]

@@ -87,3 +87,29 @@ class OutboxMessage(models.Model):
             return mask_phone(self.recipient)
         name, _at, domain = self.recipient.partition("@")
         return f"{name[:1]}***@{domain}" if domain else self.recipient
+
+
+class InboxItem(models.Model):
+    """An in-app message to one staff member (warnings, assignments); one row per idempotency key."""
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="inbox_items", verbose_name=_("recipient")
+    )
+    township = models.ForeignKey(
+        "org.Township", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("township")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox item")
+        verbose_name_plural = _("inbox items")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notify_inbox_user_unread")]
+
+    def __str__(self):
+        return self.title

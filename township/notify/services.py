@@ -193,3 +193,14 @@ def retry_failed_messages(*, message_ids) -> int:
         for message_id in ids:
             enqueue_delivery(message_id)
     return len(ids)
+
+
+def notify_inbox(*, user, title: str, key: str, body: str = "", url: str = "", township=None):
+    """Put a message in a staff member's in-app inbox; the same key never makes a second one."""
+    from township.notify.models import InboxItem
+
+    item, _created = InboxItem.objects.get_or_create(
+        key=key[:KEY_MAX_LENGTH],
+        defaults={"user": user, "title": title[:200], "body": body, "url": url[:300], "township": township},
+    )
+    return item

@@ -1,3 +1,0 @@
-"""Approvals: URL map of the pages."""
-
-urlpatterns: list = []
