@@ -106,8 +106,7 @@ def next_chief_representative(department, *, day=None):
 def _grant(application: Application, user) -> None:
     from guardian.shortcuts import assign_perm
 
-    for perm in ("services.view_application", "approvals.decide_application"):
-        assign_perm(perm, user, application)
+    assign_perm("services.view_application", user, application)
 
 
 def _activate(tasks, *, at) -> None:
