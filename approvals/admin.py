@@ -268,7 +268,7 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 tasks=tasks,
                 my_task=mine[0] if mine else None,
                 materials=case.materials.select_related("requirement"),
-                timeline=entries_for(case, include_internal=True).select_related("actor"),
+                timeline=self._timeline(case),
                 supplements=case.supplement_requests.all(),
                 extensions=case.extension_requests.select_related("requested_by", "decided_by"),
                 open_period=open_period,
@@ -282,6 +282,13 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 children=case.children.select_related("department", "item_version"),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _timeline(self, case):
+        labels = dict(ApplicationStatus.choices)
+        entries = list(entries_for(case, include_internal=True))
+        for entry in entries:
+            entry.state_label = labels.get(entry.to_state, entry.to_state)
+        return entries
 
     def _colleagues(self, case):
         from django.contrib.auth import get_user_model
