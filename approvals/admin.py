@@ -5,7 +5,7 @@ allowed action; every button calls a function of approvals.services."""
 import csv
 
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Prefetch, Q, When
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -53,19 +53,59 @@ def review_cases_for(user):
     )
     roles = roles_of(user)
     if not user.is_superuser and not roles & TOWNSHIP_WIDE:
-        from guardian.shortcuts import get_objects_for_user
+        from django.contrib.contenttypes.models import ContentType
+        from guardian.models import UserObjectPermission
 
         from services.models import Application
 
         department = getattr(getattr(user, "staff_profile", None), "department_id", None)
-        granted = get_objects_for_user(
-            user, "services.view_application", klass=Application, accept_global_perms=False
-        ).values("pk")
-        own = ReviewTask.objects.filter(department_id=department).values("application_id")
-        queryset = queryset.filter(Q(department_id=department) | Q(pk__in=own) | Q(pk__in=granted))
-    return queryset.annotate(
-        is_open=Case(When(status__in=OPEN_STATES, then=0), default=1, output_field=IntegerField())
-    ).order_by("is_open", "-warning_level", "due_at", "pk")
+        # Applications of other departments this user has a step in or was given: few, so fetched as ids,
+        # which lets the planner use the department's work-list index for the rest.
+        granted = UserObjectPermission.objects.filter(
+            user=user,
+            permission__codename="view_application",
+            content_type=ContentType.objects.get_for_model(Application),
+        ).values_list("object_pk", flat=True)[:5000]
+        extra = {int(pk) for pk in granted if str(pk).isdigit()} | set(
+            ReviewTask.objects.filter(department_id=department)
+            .exclude(application__department_id=department)
+            .values_list("application_id", flat=True)[:5000]
+        )
+        if extra:
+            extra = set(
+                Application.objects.filter(pk__in=extra)
+                .exclude(department_id=department)
+                .values_list("pk", flat=True)
+            )
+        condition = Q(department_id=department) | Q(pk__in=extra) if extra else Q(department_id=department)
+        queryset = queryset.filter(condition)
+    return queryset.order_by("-warning_level", "due_at", "pk")
+
+
+class WorkFilter(admin.SimpleListFilter):
+    """The work list by default (open applications, most urgent first); decided ones on request."""
+
+    title = gettext_lazy("work")
+    parameter_name = "work"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("decided", _("Decided")), ("all", _("All"))]
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "open") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATES)
+        if value == "decided":
+            return queryset.exclude(status__in=OPEN_STATES)
+        return queryset
 
 
 class WarningFilter(admin.SimpleListFilter):
@@ -110,14 +150,16 @@ class ItemFilter(admin.SimpleListFilter):
     parameter_name = "item"
 
     def lookups(self, request, model_admin):
-        rows = (
-            review_cases_for(request.user)
-            .filter(item__isnull=False)
-            .values_list("item_id", "item_version__name")
-            .distinct()
-            .order_by("item_version__name")[:100]
-        )
-        return [(str(pk), name) for pk, name in dict(rows).items()]
+        from services.models import ServiceItem
+
+        items = ServiceItem.objects.visible_to(request.user).listed()
+        department = getattr(getattr(request.user, "staff_profile", None), "department_id", None)
+        if not roles_of(request.user) & TOWNSHIP_WIDE and department:
+            items = items.filter(department_id=department)
+        return [
+            (str(pk), name)
+            for pk, name in items.values_list("pk", "search_name").order_by("search_name")[:300]
+        ]
 
     def queryset(self, request, queryset):
         return (
@@ -138,9 +180,10 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         "warning_column",
         "assignees",
     ]
-    list_filter = [WarningFilter, "status", ItemFilter, ApproverFilter]
+    list_filter = [WorkFilter, WarningFilter, "status", ItemFilter, ApproverFilter]
     search_fields = ["number", "applicant_name", "enterprise_name"]
     list_per_page = 50
+    ordering = ["-warning_level", "due_at", "pk"]
     show_full_result_count = False
     actions = ["export_csv"]
     change_form_template = "admin/approvals/reviewcase/change_form.html"

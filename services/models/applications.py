@@ -248,6 +248,12 @@ class Application(TownshipOwned, CaseClock):
             models.Index(fields=["township", "status", "due_at"], name="svc_app_township_status_due"),
             models.Index(fields=["resident", "-created_at"], name="svc_app_resident_created"),
             models.Index(fields=["township", "-accepted_at"], name="svc_app_township_accepted"),
+            # the back office's work list: a department's open applications, most urgent first
+            models.Index(
+                fields=["department", "-warning_level", "due_at"],
+                condition=Q(status__in=["accepted", "in_review", "supplement"]),
+                name="svc_app_dept_open_urgency",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

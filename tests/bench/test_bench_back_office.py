@@ -1,0 +1,113 @@
+"""Back-office benchmarks (run with `make bench`; they print, never assert on time): the approvers' admin
+list with 100,000 applications in the department, and the warning sweep over 1,000,000 open applications."""
+
+import statistics
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.models import ReviewTask
+from services.models import Application
+from tests.approvals.helpers import Office
+from township.casework.sweep import sweep_warning_levels
+
+
+def clone_applications(template: Application, count: int, *, spread_days: int = 20) -> None:
+    """Insert `count` copies of an application in one INSERT … SELECT: numbers, due dates and yellow marks
+    vary over the rows (a third overdue, a third in the yellow band, a third with time to spare)."""
+    fields = [f for f in Application._meta.concrete_fields if not f.primary_key]
+    varying = {
+        "number": "'BENCH-' || g",
+        "due_at": f"%(now)s + ((g %% 3) - 1) * interval '1 day' * (1 + g %% {spread_days})",
+        "yellow_at": f"%(now)s + ((g %% 3) - 1) * interval '1 day' * (1 + g %% {spread_days}) - interval '3 day'",
+        "warning_level": "0",
+        "warning_changed_at": "NULL",
+        "created_at": "%(now)s - g * interval '1 second'",
+        "updated_at": "%(now)s",
+    }
+    columns, expressions, params = [], [], {"now": timezone.now()}
+    for field in fields:
+        columns.append(connection.ops.quote_name(field.column))
+        if field.name in varying:
+            expressions.append(varying[field.name])
+        else:
+            key = f"p_{field.column}"
+            params[key] = field.get_db_prep_save(getattr(template, field.attname), connection)
+            expressions.append(f"%({key})s")
+    table = connection.ops.quote_name(Application._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"SELECT {', '.join(expressions)} FROM generate_series(1, {int(count)}) AS g",
+            params,
+        )
+        cursor.execute(f"ANALYZE {table}")
+
+
+@pytest.mark.django_db
+def test_bench_approver_list_with_100k_applications(client):
+    office = Office(chiefs=2)
+    template = office.in_review()
+    started = time.perf_counter()
+    clone_applications(template, 100_000)
+    created = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    chief = ReviewTask.objects.get(application=template).assignee
+    client.force_login(chief)
+    url = reverse("admin:approvals_reviewcase_changelist")
+    client.get(url)  # warm up
+    samples, queries = [], 0
+    for _ in range(20):
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - t0) * 1000)
+        queries = len(captured)
+        # read now: the next request's request_started signal clears the connection's query log
+        slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        assert response.status_code == 200
+    red_first = client.get(url, {"warning": "2"})
+    for query in slowest:
+        print(f"\n[bench]   {float(query['time']) * 1000:.0f} ms: {query['sql'][:300]}")
+    import os
+
+    if os.environ.get("BENCH_EXPLAIN"):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN ANALYZE " + slowest[0]["sql"])
+            print("\n".join(row[0] for row in cursor.fetchall()))
+    samples.sort()
+    print(
+        f"\n[bench] approvers' admin list, {Application.objects.count():,} applications in the department "
+        f"({created:.1f} s to insert): p50 {statistics.median(samples):.0f} ms, p95 "
+        f"{samples[int(len(samples) * 0.95)]:.0f} ms, {queries} queries per page; "
+        f"filtered to red: {red_first.status_code}"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_sweep_over_a_million_open_applications():
+    office = Office(chiefs=1)
+    template = office.in_review()
+    started = time.perf_counter()
+    clone_applications(template, 1_000_000)
+    created = time.perf_counter() - started
+    now = timezone.now() + timedelta(minutes=1)
+    t0 = time.perf_counter()
+    first = sweep_warning_levels(now=now)
+    first_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    second = sweep_warning_levels(now=now)
+    second_s = time.perf_counter() - t0
+    stats = first["models"]["services.application"]
+    print(
+        f"\n[bench] warning sweep over {Application.objects.count():,} open applications ({created:.0f} s to insert): "
+        f"first run {first_s:.1f} s ({stats['changed']:,} level changes, {stats['events']:,} events, "
+        f"{stats['dispatched']:,} dispatched to the back office's hook); second run {second_s:.2f} s, "
+        f"{second['models']['services.application']['changed']} changes"
+    )
