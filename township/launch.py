@@ -184,6 +184,7 @@ def run() -> int:
     manage(env, "seed_demo")
     manage(env, "load_demo_catalog")
     manage(env, "load_demo_applications")
+    manage(env, "load_demo_reviews")
 
     children: list[tuple[str, subprocess.Popen]] = []
 

@@ -16,15 +16,24 @@ from services.models import Application
 from tests.approvals.helpers import Office
 from township.casework.sweep import sweep_warning_levels
 
+# A third overdue, a third in the yellow band, a third with time to spare.
+THIRDS = "%(now)s + ((g %% 3) - 1) * interval '1 day' * (1 + g %% 20)"
+# A working day of a big county: one in 200 crosses into red at this sweep, one in 200 into yellow, the
+# rest have weeks to go.
+DAILY = (
+    "CASE WHEN g %% 200 = 0 THEN %(now)s - interval '1 hour' WHEN g %% 200 = 1 THEN %(now)s + interval '1 day' "
+    "ELSE %(now)s + (5 + g %% 40) * interval '1 day' END"
+)
 
-def clone_applications(template: Application, count: int, *, spread_days: int = 20) -> None:
-    """Insert `count` copies of an application in one INSERT … SELECT: numbers, due dates and yellow marks
-    vary over the rows (a third overdue, a third in the yellow band, a third with time to spare)."""
+
+def clone_applications(template: Application, count: int, *, due_sql: str = THIRDS) -> None:
+    """Insert `count` copies of an application in one INSERT … SELECT, numbers and due dates varying over
+    the rows as `due_sql` says (yellow marks three days before the due date)."""
     fields = [f for f in Application._meta.concrete_fields if not f.primary_key]
     varying = {
         "number": "'BENCH-' || g",
-        "due_at": f"%(now)s + ((g %% 3) - 1) * interval '1 day' * (1 + g %% {spread_days})",
-        "yellow_at": f"%(now)s + ((g %% 3) - 1) * interval '1 day' * (1 + g %% {spread_days}) - interval '3 day'",
+        "due_at": due_sql,
+        "yellow_at": f"({due_sql}) - interval '3 day'",
         "warning_level": "0",
         "warning_changed_at": "NULL",
         "created_at": "%(now)s - g * interval '1 second'",
@@ -95,7 +104,7 @@ def test_bench_sweep_over_a_million_open_applications():
     office = Office(chiefs=1)
     template = office.in_review()
     started = time.perf_counter()
-    clone_applications(template, 1_000_000)
+    clone_applications(template, 1_000_000, due_sql=DAILY)
     created = time.perf_counter() - started
     now = timezone.now() + timedelta(minutes=1)
     t0 = time.perf_counter()

@@ -24,3 +24,17 @@ def test_demo_users_find_work_and_a_running_application(settings):
     before = Application.objects.count()
     call_command("load_demo_applications", stdout=io.StringIO())
     assert Application.objects.count() == before
+
+
+def test_demo_reviews_give_the_chief_a_red_item_first(settings, client):
+    from django.urls import reverse
+
+    settings.DEBUG = True
+    for command in ("seed_demo", "load_demo_catalog", "load_demo_applications", "load_demo_reviews"):
+        call_command(command, stdout=io.StringIO())
+    call_command("load_demo_reviews", stdout=io.StringIO())  # idempotent
+    chief = get_user_model().objects.get(username="chief")
+    client.force_login(chief)
+    rows = list(client.get(reverse("admin:approvals_reviewcase_changelist")).context["cl"].result_list)
+    assert len(rows) >= 3 and rows[0].warning_level == 2
+    assert Application.objects.filter(applicant_name="赵敏").count() == 1
