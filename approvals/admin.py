@@ -89,7 +89,7 @@ class WorkFilter(admin.SimpleListFilter):
     parameter_name = "work"
 
     def lookups(self, request, model_admin):
-        return [("open", _("Open")), ("decided", _("Decided")), ("all", _("All"))]
+        return [("open", _("Not yet decided")), ("decided", _("Decided")), ("all", _("All"))]
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:

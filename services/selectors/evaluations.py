@@ -76,6 +76,7 @@ def rectifications_visible_to(user) -> QuerySet[Rectification]:
         Role.COUNTY_ADMIN,
         Role.COMMAND_CENTRE,
     }:
-        profile = getattr(user, "staff_profile", None)
-        queryset = queryset.filter(department_id=getattr(profile, "department_id", None))
+        department_id = getattr(getattr(user, "staff_profile", None), "department_id", None)
+        # A head without a department sees none (not the window visits' department-less ones).
+        queryset = queryset.filter(department_id=department_id) if department_id else queryset.none()
     return queryset

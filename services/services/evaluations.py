@@ -3,8 +3,11 @@ review opens a rectification case with a deadline, which is verified, rectified 
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,6 +32,8 @@ from township.casework.models import LimitUnit
 from township.casework.timeline import append_entry
 from township.notify.services import send_sms
 
+logger = logging.getLogger(__name__)
+
 LINK_SALT = "services.evaluation"
 LINK_MAX_AGE = 30 * 24 * 3600
 NOT_YET_RATEABLE = {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}
@@ -38,6 +43,14 @@ TRANSITIONS = {R.OPEN: {R.RECTIFIED}, R.RECTIFIED: {R.CLOSED, R.OPEN}, R.CLOSED:
 
 class EvaluationError(Exception):
     """An evaluation step that cannot be done; the message is for the user."""
+
+
+def is_rateable(application: Application) -> bool:
+    """Rated once the front desk has dealt with it (accepted, refused, completed, withdrawn after
+    submitting); never a draft, an application awaiting pre-review, or a bundle's part."""
+    return (
+        bool(application.number) and application.status not in NOT_YET_RATEABLE and not application.parent_id
+    )
 
 
 def _level(level) -> int:
@@ -83,7 +96,7 @@ def submit_evaluation(
     )
     if application is not None:
         application = Application.objects.get(pk=application.pk)  # re-read: the state decides
-        if application.status in NOT_YET_RATEABLE or application.parent_id:
+        if not is_rateable(application):
             raise EvaluationError(_("This application cannot be rated yet."))
         evaluation.application = application
         evaluation.township_id = application.township_id
@@ -98,6 +111,8 @@ def submit_evaluation(
         evaluation.township_id = ticket.township_id
         evaluation.window_id, evaluation.clerk_id = ticket.window_id, ticket.clerk_id
         evaluation.reviewer_phone = evaluation.reviewer_phone or ticket.phone
+    # Without an account or a phone nobody can be called back (回访): the review counts as anonymous.
+    evaluation.is_named = bool(is_named and (reviewer is not None or evaluation.reviewer_phone))
     try:
         with transaction.atomic():
             evaluation.save()
@@ -178,9 +193,10 @@ def record_rectification(*, rectification: Rectification, by, measures: str, at=
         rectification = _lock(rectification)
         if not rectification.category:
             raise EvaluationError(_("Sort the review before recording the rectification."))
+        # the transition check comes first: the clock of a rectified or closed one has already stopped
+        _move(rectification, R.RECTIFIED, by=by, action="rectify", note=measures, at=at)
         rectification.measures, rectification.rectified_at = measures[:4000], at
         stop_clock(rectification, at=at)
-        _move(rectification, R.RECTIFIED, by=by, action="rectify", note=measures, at=at)
         rectification.save()
     return rectification
 
@@ -234,16 +250,22 @@ def evaluation_link(application: Application) -> str:
 
 def send_evaluation_invitation(*, application: Application) -> None:
     """An SMS with a link to rate the application; sent once per application."""
-    if not application.applicant_phone or application.parent_id:
+    if not application.applicant_phone or not is_rateable(application):
+        return
+    if Evaluation.objects.filter(application=application).exists():
         return
     with translation.override(settings.LANGUAGE_CODE):
         body = _("Please rate how your application %(number)s was handled: %(url)s") % {
             "number": application.number,
             "url": evaluation_link(application),
         }
-    send_sms(
-        to=application.applicant_phone,
-        body=body,
-        key=f"evaluation-invite:{application.pk}",
-        township=application.township,
-    )
+    try:
+        send_sms(
+            to=application.applicant_phone,
+            body=body,
+            key=f"evaluation-invite:{application.pk}",
+            township=application.township,
+        )
+    except ValidationError:
+        # Called while an application finishes: a number the SMS gateway refuses must not undo that.
+        logger.warning("no rating invitation for application %s: phone not usable for SMS", application.pk)

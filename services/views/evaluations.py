@@ -15,24 +15,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from services.models import Level, QueueTicket, RectificationCategory, TicketStatus
+from services.models import Level, QueueTicket, RectificationCategory, RectificationStatus, TicketStatus
 from services.selectors.applications import resident_applications
 from services.selectors.evaluations import ratings, rectifications_visible_to
 from services.services.evaluations import (
     EvaluationError,
     application_for_token,
     classify_rectification,
+    is_rateable,
     record_follow_up,
     record_rectification,
     submit_evaluation,
 )
 from services.views.hall import resident_required
-from township.casework.clock import remaining
+from township.casework.clock import current_level, remaining
 from township.casework.timeline import entries_for
+from township.identifiers import mask_phone
+from township.org.models import Township, scope_for
 from township.org.roles import Role, roles_of
 
 OVERSEERS = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.COMMAND_CENTRE, Role.DEPARTMENT_HEAD}
 HANDLERS = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.DEPARTMENT_HEAD}
+ACTION_LABELS = {
+    "open": gettext_lazy("Opened by a bad review"),
+    "classify": gettext_lazy("Verified and sorted"),
+    "rectify": gettext_lazy("Rectification recorded"),
+    "close": gettext_lazy("Closed: the reviewer is satisfied"),
+    "reopen": gettext_lazy("Reopened: the reviewer is not satisfied"),
+}
 
 
 class RatingForm(forms.Form):
@@ -41,7 +51,7 @@ class RatingForm(forms.Form):
 
 
 def _rate(request, *, application=None, ticket=None, channel, template, extra=None, reviewer=None):
-    form = RatingForm(request.POST or None)
+    form = RatingForm(request.POST if request.method == "POST" else None)
     done = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,6 +76,7 @@ def _rate(request, *, application=None, ticket=None, channel, template, extra=No
         "application": application,
         "ticket": ticket,
         "done": done or (already and request.method == "GET"),
+        "rateable": ticket is not None or is_rateable(application),
         **(extra or {}),
     }
     return render(request, template, context, status=400 if form.errors else 200)
@@ -132,8 +143,8 @@ def overseer_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        profile = getattr(request.user, "staff_profile", None)
-        if not roles_of(request.user) & OVERSEERS or profile is None or profile.township_id is None:
+        # County admins have no township of their own: they see the townships of their county.
+        if not roles_of(request.user) & OVERSEERS or scope_for(request.user)[0] == "none":
             raise PermissionDenied(_("Ratings and rectifications are for the township's managers."))
         return view(request, *args, **kwargs)
 
@@ -141,11 +152,26 @@ def overseer_required(view):
 
 
 class PeriodForm(forms.Form):
+    township = forms.ModelChoiceField(
+        label=gettext_lazy("Township"), queryset=Township.objects.none(), required=False, empty_label=None
+    )
     date_from = forms.DateField(label=gettext_lazy("From"), required=False)
     date_to = forms.DateField(label=gettext_lazy("To"), required=False)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["township"].queryset = Township.objects.visible_to(user).order_by("code")
+        self.is_multi_township = scope_for(user)[0] != "township"
+
     def clean(self):
         data = super().clean()
+        if not data.get("township") and "township" not in self.errors:
+            profile = getattr(self.user, "staff_profile", None)
+            own = getattr(profile, "township", None)
+            data["township"] = own or self.fields["township"].queryset.first()
+            if data["township"] is None:
+                raise forms.ValidationError(_("There is no township to show."))
         data["date_to"] = data.get("date_to") or timezone.localdate()
         data["date_from"] = data.get("date_from") or data["date_to"] - timedelta(days=29)
         if data["date_from"] > data["date_to"]:
@@ -156,16 +182,16 @@ class PeriodForm(forms.Form):
 @overseer_required
 @require_GET
 def ratings_page(request):
-    form = PeriodForm(request.GET)
+    form = PeriodForm(request.GET, user=request.user)
     figures = None
     if form.is_valid():
         figures = ratings(
-            request.user.staff_profile.township, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+            form.cleaned_data["township"], form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         )
     return render(
         request,
         "services/evaluations/ratings.html",
-        {"form": form, "figures": figures},
+        {"form": form, "figures": figures, "township": (form.cleaned_data or {}).get("township")},
         status=200 if figures else 400,
     )
 
@@ -176,7 +202,7 @@ def rectification_list(request):
     now = timezone.now()
     items = list(rectifications_visible_to(request.user)[:200])
     for item in items:
-        item.left = remaining(item, now)
+        item.left, item.level = _deadline(item, now)
     return render(request, "services/evaluations/rectifications.html", {"rectifications": items})
 
 
@@ -210,20 +236,54 @@ def rectification_detail(request, pk):
     return _detail(request, get_object_or_404(rectifications_visible_to(request.user), pk=pk))
 
 
+def _deadline(rectification, now):
+    """What is left and the warning level, only while the rectification is open (its clock runs)."""
+    if rectification.status != RectificationStatus.OPEN:
+        return None, None
+    return remaining(rectification, now), current_level(rectification, now)
+
+
+def _next_step(rectification) -> str | None:
+    if rectification.status == RectificationStatus.OPEN:
+        return "measures" if rectification.category else "classify"
+    return "follow_up" if rectification.status == RectificationStatus.RECTIFIED else None
+
+
 def _detail(request, rectification, forms_=None):
     may_handle = bool(roles_of(request.user) & HANDLERS)
+    now = timezone.now()
+    left, level = _deadline(rectification, now)
+    timeline = list(entries_for(rectification, include_internal=True))
+    for entry in timeline:
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+    phone = rectification.evaluation.reviewer_phone if rectification.evaluation.is_named else ""
+    forms_ = forms_ or {}
+    step = _next_step(rectification) if may_handle else None
+    # A refused step whose form is not the one on show (the case moved on meanwhile): say why at the top.
+    refusals = [
+        error
+        for name, form in forms_.items()
+        if name != step
+        for errors in form.errors.values()
+        for error in errors
+    ]
     return render(
         request,
         "services/evaluations/rectification.html",
         {
             "r": rectification,
-            "left": remaining(rectification, timezone.now()),
-            "timeline": entries_for(rectification, include_internal=True),
+            "left": left,
+            "level": level,
+            # The handler calls the reviewer back (回访); everyone else sees the number masked.
+            "reviewer_phone": phone if may_handle else mask_phone(phone),
+            "timeline": timeline,
             "follow_ups": rectification.follow_ups.select_related("by"),
             "may_handle": may_handle,
-            "classify": (forms_ or {}).get("classify") or ClassifyForm(),
-            "measures": (forms_ or {}).get("measures") or MeasuresForm(),
-            "follow_up": (forms_ or {}).get("follow_up") or FollowUpForm(),
+            "step": step,
+            "refusals": refusals,
+            "classify": forms_.get("classify") or ClassifyForm(),
+            "measures": forms_.get("measures") or MeasuresForm(),
+            "follow_up": forms_.get("follow_up") or FollowUpForm(),
         },
         status=400 if forms_ else 200,
     )
