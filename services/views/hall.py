@@ -24,6 +24,7 @@ from services.models import (
     ServiceItem,
 )
 from services.selectors.applications import public_timeline, resident_applications
+from services.services.evaluations import is_rateable
 from services.services.intake import (
     IntakeError,
     checklist_lines,
@@ -155,8 +156,7 @@ def _detail_context(request, application, *, form=None, upload_error=None):
         "timeline": public_timeline(application) if application.number else [],
         "children": application.children.select_related("department", "item_version"),
         "may_withdraw": application.status in WITHDRAWABLE,
-        "may_rate": application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
-        and not hasattr(application, "evaluation"),
+        "may_rate": is_rateable(application) and not hasattr(application, "evaluation"),
         "missing": missing_uploads(application) if application.is_editable_by_resident else [],
     }
 
