@@ -8,3 +8,16 @@ from django.core.cache import cache
 def _clear_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language. LocaleMiddleware activates the language of a
+    request in the thread and leaves it there, so a page fetched in English would otherwise leak English
+    into the next test that runs in the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
