@@ -17,7 +17,7 @@ from approvals.models import ReviewTask, TaskStatus
 from services.models import Application
 from township.casework.models import WarningLevel
 from township.notify.models import InboxItem
-from township.notify.services import send_sms
+from township.notify.services import send_sms_many
 from township.org.roles import Role
 
 
@@ -97,5 +97,4 @@ def application_warnings(events) -> None:
                 if is_red and phone:
                     texts.append((phone, title, key, application.township))
     InboxItem.objects.bulk_create(inbox, ignore_conflicts=True, batch_size=1000)
-    for phone, title, key, township in texts:
-        send_sms(to=phone, body=title, key=key, township=township)
+    send_sms_many(texts)

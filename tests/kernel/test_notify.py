@@ -349,3 +349,21 @@ def test_the_admin_lists_messages_read_only_and_retries_failed_ones(
     failed.refresh_from_db()
     assert failed.status == OutboxStatus.PENDING and failed.attempts == 0 and failed.last_error == "HTTP 500"
     assert len(callbacks) == 1
+
+
+def test_many_sms_are_queued_in_bulk_once_and_bad_numbers_are_skipped(django_capture_on_commit_callbacks):
+    from township.notify.services import send_sms_many
+
+    township = TownshipFactory()
+    batch = [
+        ("13800000001", "第一条", "bulk:1", township),
+        ("13800000002", "第二条", "bulk:2", township),
+        ("12345", "号码不对", "bulk:3", township),
+    ]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert send_sms_many(batch) == 2
+    assert len(callbacks) == 2  # one delivery handed to the workers per new message
+    assert set(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == {"bulk:1", "bulk:2"}
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        assert send_sms_many(batch) == 0
+    assert again == [] and OutboxMessage.objects.count() == 2

@@ -40,6 +40,47 @@ def send_sms(*, to: str, body: str, key: str, township=None) -> OutboxMessage:
     return _queue(channel=Channel.SMS, recipient=recipient, subject="", body=body, key=key, township=township)
 
 
+def send_sms_many(messages) -> int:
+    """Queue many SMS at once (a sweep's warnings): `messages` are (to, body, key, township) tuples. One
+    INSERT for all of them (keys already used are left alone, so a repeated call queues nothing twice),
+    one SELECT of what is new, and each new message handed to a worker after commit. Numbers that are not
+    valid mainland mobiles are skipped and logged. Returns how many messages were newly queued."""
+    rows, keys = [], []
+    for to, body, key, township in messages:
+        try:
+            validate_mobile_phone(to or "")
+        except ValidationError:
+            logger.warning("notify: skipping an SMS to an invalid number (key %s)", key)
+            continue
+        key = (key or "").strip()[:KEY_MAX_LENGTH]
+        if not key:
+            raise ValidationError({"key": [_("A notification needs an idempotency key.")]}, code="key")
+        rows.append(
+            OutboxMessage(
+                channel=Channel.SMS,
+                recipient=normalise(to).removeprefix("+86"),
+                body=_clean_body(body, max_length=SMS_MAX_LENGTH),
+                idempotency_key=key,
+                township=township,
+            )
+        )
+        keys.append(key)
+    if not rows:
+        return 0
+    before = set(
+        OutboxMessage.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+    )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    new_ids = list(
+        OutboxMessage.objects.filter(
+            idempotency_key__in=set(keys) - before, status=OutboxStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    for message_id in new_ids:
+        enqueue_delivery(message_id)
+    return len(new_ids)
+
+
 def send_email(*, to: str, subject: str, body: str, key: str, township=None) -> OutboxMessage:
     """Queue an e-mail; the same key always returns the same message."""
     recipient = (to or "").strip()
