@@ -362,8 +362,22 @@ def test_many_sms_are_queued_in_bulk_once_and_bad_numbers_are_skipped(django_cap
     ]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert send_sms_many(batch) == 2
-    assert len(callbacks) == 2  # one delivery handed to the workers per new message
+    assert len(callbacks) == 1  # the new messages go to the workers as one batch
     assert set(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == {"bulk:1", "bulk:2"}
     with django_capture_on_commit_callbacks(execute=False) as again:
         assert send_sms_many(batch) == 0
     assert again == [] and OutboxMessage.objects.count() == 2
+
+
+def test_a_batch_queued_together_is_delivered_by_one_task():
+    from township.notify.tasks import deliver_messages
+
+    ids = [
+        OutboxMessage.objects.create(
+            channel="sms", recipient=f"1380000000{n}", body="x", idempotency_key=f"b{n}"
+        ).pk
+        for n in range(3)
+    ]
+    result = deliver_messages.apply(args=[ids]).get()
+    assert result == {"sent": 3}
+    assert OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.SENT).count() == 3

@@ -20,6 +20,8 @@ from township.notify.models import Channel, OutboxMessage, OutboxStatus
 logger = logging.getLogger(__name__)
 
 SMS_MAX_LENGTH = 500
+# Messages queued together go to the workers in batches of this many per broker message.
+BATCH_SIZE = 200
 KEY_MAX_LENGTH = 200
 # A message left in "pending" or "sending" this long without a change is presumed lost by its worker.
 STALE_AFTER = timedelta(minutes=10)
@@ -43,7 +45,7 @@ def send_sms(*, to: str, body: str, key: str, township=None) -> OutboxMessage:
 def send_sms_many(messages) -> int:
     """Queue many SMS at once (a sweep's warnings): `messages` are (to, body, key, township) tuples. One
     INSERT for all of them (keys already used are left alone, so a repeated call queues nothing twice),
-    one SELECT of what is new, and each new message handed to a worker after commit. Numbers that are not
+    one SELECT of what is new, and the new messages handed to workers after commit in batches. Numbers that are not
     valid mainland mobiles are skipped and logged. Returns how many messages were newly queued."""
     rows, keys = [], []
     for to, body, key, township in messages:
@@ -76,9 +78,16 @@ def send_sms_many(messages) -> int:
             idempotency_key__in=set(keys) - before, status=OutboxStatus.PENDING
         ).values_list("pk", flat=True)
     )
-    for message_id in new_ids:
-        enqueue_delivery(message_id)
+    for start in range(0, len(new_ids), BATCH_SIZE):
+        enqueue_batch(new_ids[start : start + BATCH_SIZE])
     return len(new_ids)
+
+
+def enqueue_batch(message_ids: list[int]) -> None:
+    """Hand a batch of messages to one worker task once the surrounding transaction has committed."""
+    from township.notify.tasks import deliver_messages
+
+    transaction.on_commit(lambda: deliver_messages.delay(list(message_ids)))
 
 
 def send_email(*, to: str, subject: str, body: str, key: str, township=None) -> OutboxMessage:

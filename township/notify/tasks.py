@@ -20,6 +20,21 @@ def deliver_message(self, message_id: int) -> str:
     return outcome.status
 
 
+@shared_task(name="township.notify.tasks.deliver_messages")
+def deliver_messages(message_ids: list[int]) -> dict:
+    """Deliver a batch queued together (one broker message instead of one per SMS); a message that must
+    be retried goes on alone with the usual backoff."""
+    outcomes: dict[str, int] = {}
+    for message_id in message_ids:
+        outcome = services.deliver(message_id=message_id)
+        if outcome.should_retry:
+            deliver_message.apply_async(
+                args=[message_id], countdown=settings.NOTIFY_RETRY_BASE_SECONDS * 2**outcome.attempts
+            )
+        outcomes[outcome.status] = outcomes.get(outcome.status, 0) + 1
+    return outcomes
+
+
 # acks_late: the sweep is idempotent, so running it again after a worker crash is harmless.
 @shared_task(name="township.notify.tasks.resend_pending", acks_late=True)
 def resend_pending(limit: int = 500) -> int:
