@@ -41,7 +41,7 @@ def _staff(role, **where) -> dict:
 
 
 def application_warnings(events) -> None:
-    applications = Application.objects.select_related("item_version", "bundle").in_bulk(
+    applications = Application.objects.select_related("item_version", "bundle", "township").in_bulk(
         [event.object_id for event in events]
     )
     approvers = defaultdict(list)
