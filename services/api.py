@@ -1,26 +1,36 @@
 """Services API: the public catalog (items with guides and materials, bundles, material types), the
 caller's applications, and tracking by number and query code."""
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+import django_filters
+from django.core.cache import cache
+from django.db.models import Prefetch, Q
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from services import selectors
-from services.filters import ApplicationFilterSet, BundleFilterSet, ServiceItemFilterSet
+from services.filters import BundleFilterSet, ServiceItemFilterSet
 from services.models import (
     ApplicantKind,
     Application,
     ApplicationMaterial,
+    ApplicationStatus,
     Bundle,
+    Channel,
+    ConsentMethod,
     DeliveryMethod,
     MaterialRequirement,
     MaterialType,
@@ -29,8 +39,11 @@ from services.models import (
 )
 from services.selectors.applications import applications_visible_to, public_timeline, resident_applications
 from services.services.intake import (
+    Agent,
     Applicant,
     IntakeError,
+    MaterialsIncomplete,
+    checklist_lines,
     start_online_application,
     submit_application,
     update_draft,
@@ -38,6 +51,11 @@ from services.services.intake import (
 )
 from services.services.materials import attach_material
 from services.views.hall import WITHDRAWABLE
+from services.views.tracking import MAX_FAILED_LOOKUPS
+from services.views.tracking import _client_key as tracking_client_key
+from services.views.tracking import lookup as tracking_lookup
+from township.identifiers import validate_id_number
+from township.org.models import scope_for
 
 
 class DepartmentRefSerializer(serializers.Serializer):
@@ -302,25 +320,99 @@ router.register("catalog/material-types", MaterialTypeViewSet, basename="service
 
 # --- applications and tracking ---------------------------------------------------------------------
 
+MAX_ID = 2**31 - 1  # primary keys are 32-bit: a larger number is bad input, not a database error
+
+
+def _is_staff_reader(user) -> bool:
+    """Staff who read applications of their township (the same test as `applications_visible_to`)."""
+    return scope_for(user)[0] != "none" and user.has_perm("services.view_application")
+
+
+def _is_party(application: Application, user) -> bool:
+    """The resident who applies or the agent who applied for them: they see their own data in full."""
+    return user.pk is not None and user.pk in (application.resident_id, application.agent_id)
+
+
+class ApplicationFilterSet(django_filters.FilterSet):
+    """Filters of the application list. Kept here (the API's own) until a page lists applications too."""
+
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    item = django_filters.CharFilter(
+        method="filter_item",
+        help_text="Implementation code of a service item; a bundle matches when one of its parts does.",
+    )
+    submitted_from = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__gte", help_text="Submitted on or after (local date)."
+    )
+    submitted_to = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__lte", help_text="Submitted on or before (local date)."
+    )
+    department = django_filters.CharFilter(
+        method="filter_department",
+        help_text="Department code (staff only; ignored for residents). A bundle matches when one of "
+        "its parts is the department's.",
+    )
+
+    class Meta:
+        model = Application
+        fields = ["status", "channel", "item", "submitted_from", "submitted_to", "department"]
+
+    def filter_item(self, queryset, name, value):
+        parts = Application.objects.filter(
+            Q(item__implementation_code=value) | Q(children__item__implementation_code=value)
+        )
+        return queryset.filter(pk__in=parts.values("pk"))
+
+    def filter_department(self, queryset, name, value):
+        if self.request is None or not _is_staff_reader(self.request.user):
+            return queryset
+        parts = Application.objects.filter(Q(department__code=value) | Q(children__department__code=value))
+        return queryset.filter(pk__in=parts.values("pk"))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every refusal: a message for the user and, per field, what to correct."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class MissingMaterialSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class SubmitErrorSerializer(ErrorSerializer):
+    missing = MissingMaterialSerializer(many=True, required=False)
+
 
 class ChildSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    item = serializers.CharField(source="item_version.name")
-    department = serializers.CharField(source="department.name")
-    status = serializers.CharField()
+    """A part of a bundle application: the department that handles one of its items."""
+
+    number = serializers.CharField(allow_null=True)
+    item_code = serializers.CharField(source="item.implementation_code", default=None)
+    item = serializers.CharField(source="item_version.name", default=None)
+    department = serializers.CharField(source="department.name", default=None)
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
     due_date = serializers.DateField(allow_null=True)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    """What the caller may know of an application: never the full identity number in a list."""
+    """An application as a list shows it. The identity number and phone are always masked here; only
+    the parties (resident, agent) see the query code."""
 
     title = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
     item_code = serializers.CharField(source="item.implementation_code", read_only=True, default=None)
     department = serializers.CharField(source="department.name", read_only=True, default=None)
-    applicant_id_number = serializers.CharField(source="masked_id_number", read_only=True)
+    applicant_id_number = serializers.SerializerMethodField()
+    applicant_phone = serializers.SerializerMethodField()
+    query_code = serializers.SerializerMethodField()
     due_date = serializers.DateField(read_only=True, allow_null=True)
+    is_editable = serializers.BooleanField(source="is_editable_by_resident", read_only=True)
     receipt_url = serializers.SerializerMethodField()
     children = ChildSerializer(many=True, read_only=True)
 
@@ -333,72 +425,233 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "status",
             "status_label",
             "channel",
+            "channel_label",
             "title",
             "item_code",
             "bundle",
             "department",
             "applicant_kind",
             "applicant_name",
-            "applicant_id_number",
             "enterprise_name",
+            "applicant_id_number",
+            "applicant_phone",
             "delivery_method",
+            "created_at",
             "submitted_at",
             "accepted_at",
             "due_date",
+            "finished_at",
+            "is_editable",
             "receipt_url",
             "children",
         ]
         read_only_fields = fields
 
+    def _reveals(self, application) -> bool:
+        return False
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    @extend_schema_field(serializers.CharField())
+    def get_applicant_id_number(self, application):
+        if self._reveals(application):
+            return application.applicant_id_number
+        return application.masked_id_number
+
+    @extend_schema_field(serializers.CharField())
+    def get_applicant_phone(self, application):
+        if self._reveals(application):
+            return application.applicant_phone
+        return application.masked_phone
+
     @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_query_code(self, application):
+        user = self._user()
+        if application.number and user is not None and _is_party(application, user):
+            return application.query_code
+        return None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_receipt_url(self, application):
         if not application.receipt_id:
             return None
-        return reverse("services-application-document", args=[application.pk, "receipt"])
+        url = reverse("services-application-document", args=[application.pk, "receipt"])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class UploadedFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationMaterial
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, material):
+        url = reverse("services-application-file", args=[material.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ChecklistLineSerializer(serializers.Serializer):
+    """A material the application asks for, with the files uploaded for it; upload to `requirement`."""
+
+    requirement = serializers.IntegerField(source="key")
+    name = serializers.CharField()
+    necessity = serializers.CharField()
+    necessity_label = serializers.CharField()
+    condition = serializers.CharField()
+    original_count = serializers.IntegerField()
+    copy_count = serializers.IntegerField()
+    is_needed = serializers.BooleanField()
+    files = UploadedFileSerializer(many=True)
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    """One application: the parties see their own data in full, staff still see it masked."""
+
+    materials = serializers.SerializerMethodField()
+    supplementary_files = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [
+            *ApplicationSerializer.Meta.fields,
+            "note",
+            "postal_address",
+            "agent_name",
+            "agent_relation",
+            "materials",
+            "supplementary_files",
+        ]
+        read_only_fields = fields
+
+    def _reveals(self, application) -> bool:
+        user = self._user()
+        return user is not None and _is_party(application, user)
+
+    def _files(self, application) -> list:
+        if not hasattr(application, "_api_files"):
+            application._api_files = list(application.materials.all())
+        return application._api_files
+
+    @extend_schema_field(ChecklistLineSerializer(many=True))
+    def get_materials(self, application):
+        files = self._files(application)
+        lines = checklist_lines(application, {})
+        for line in lines:
+            line.files = [f for f in files if f.requirement_id in line.requirement_ids]
+        return ChecklistLineSerializer(lines, many=True, context=self.context).data
+
+    @extend_schema_field(UploadedFileSerializer(many=True))
+    def get_supplementary_files(self, application):
+        extra = [f for f in self._files(application) if f.requirement_id is None]
+        return UploadedFileSerializer(extra, many=True, context=self.context).data
+
+
+class AgentInputSerializer(serializers.Serializer):
+    """Applying on someone else's behalf (agent service 代办): who the agent is and how they agreed."""
+
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    id_number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, validators=[validate_id_number]
+    )
+    relation = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    consent_method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    consent_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class DraftCreateSerializer(serializers.Serializer):
-    item = serializers.CharField(required=False, help_text="Implementation code of the item.")
-    bundle = serializers.IntegerField(required=False)
+    item = serializers.CharField(
+        required=False, max_length=40, help_text="Implementation code of the service item."
+    )
+    bundle = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Bundle id.")
+    agent = AgentInputSerializer(required=False, help_text="Only when applying on someone else's behalf.")
+
+    def validate(self, data):
+        if bool(data.get("item")) == bool(data.get("bundle")):
+            raise serializers.ValidationError(_("Choose one service item or one bundle."))
+        return data
 
 
 class ApplicantUpdateSerializer(serializers.Serializer):
-    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
+    """The fields of a draft the applicant fills in; fields left out keep their value."""
+
+    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices, required=False)
     applicant_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
     applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
     applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     enterprise_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     credit_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, default=DeliveryMethod.WINDOW)
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False)
     postal_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class MaterialUploadSerializer(serializers.Serializer):
-    requirement = serializers.IntegerField()
-    file = serializers.FileField()
+    requirement = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="The `requirement` of a line in the application's `materials`; leave it out only for "
+        "a supplementary document the reviewer asked for.",
+    )
+    file = serializers.FileField(help_text="A PDF, JPEG or PNG scan or photo.")
 
 
-class MaterialOutSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ApplicationMaterial
-        fields = ["id", "requirement", "original_name", "content_type", "size", "uploaded_at"]
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class RefusedInput(Exception):
+    """Bad input caught at the edge; becomes a 400 in the same shape as an IntakeError."""
+
+    def __init__(self, errors):
+        self.errors = errors
+
+
+def _validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise RefusedInput(serializer.errors)
+    return serializer.validated_data
+
+
+def _refused(detail, errors=None, **extra) -> Response:
+    body = {"detail": str(detail), "errors": errors or {}, **extra}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _intake_error(error: IntakeError) -> Response:
-    return Response(
-        {"detail": error.message, "errors": error.field_errors}, status=status.HTTP_400_BAD_REQUEST
-    )
+    extra = {}
+    if isinstance(error, MaterialsIncomplete):
+        extra["missing"] = [{"requirement": int(line.key), "name": line.name} for line in error.lines]
+    return _refused(error.message, error.field_errors, **extra)
 
 
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Applications the caller may see"),
+    retrieve=extend_schema(
+        summary="One application, with its materials",
+        responses={200: ApplicationDetailSerializer, 404: ErrorSerializer},
+    ),
+)
 class ApplicationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Applications the caller may see: residents their own (and those they applied for as an agent),
-    staff their township's. Residents create drafts, fill them in, upload materials, submit, withdraw."""
+    staff their township's. Residents create drafts, fill them in, upload materials, submit, withdraw;
+    every change goes through the intake services, and staff act through the workbench, not here."""
 
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return (
@@ -408,150 +661,211 @@ class ApplicationViewSet(
             .prefetch_related(
                 Prefetch(
                     "children",
-                    queryset=Application.objects.select_related("item_version", "department").order_by("pk"),
+                    queryset=Application.objects.select_related(
+                        "item", "item_version", "department"
+                    ).order_by("pk"),
                 )
             )
             .order_by("-created_at", "-pk")
         )
 
-    def _own(self, pk):
-        """Residents act only on their own; staff act through the workbench, not here."""
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ApplicationSerializer
+        return ApplicationDetailSerializer
+
+    def handle_exception(self, exc):
+        if isinstance(exc, RefusedInput):
+            return _refused(_("Please correct the marked fields."), exc.errors)
+        if isinstance(exc, IntakeError):
+            return _intake_error(exc)
+        return super().handle_exception(exc)
+
+    def _own(self, pk) -> Application:
+        """Residents act only on their own applications (as applicant or agent); anyone else gets 404."""
         return get_object_or_404(resident_applications(self.request.user), pk=pk)
 
-    @extend_schema(request=DraftCreateSerializer, responses={201: ApplicationSerializer})
-    def create(self, request):
-        data = DraftCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = bundle = None
-        if data.validated_data.get("item"):
-            item = ServiceItem.objects.filter(
-                implementation_code=data.validated_data["item"], current_version__isnull=False
-            ).first()
-        elif data.validated_data.get("bundle"):
-            bundle = Bundle.objects.filter(pk=data.validated_data["bundle"], is_active=True).first()
-        if item is None and bundle is None:
-            return Response({"detail": _("Choose a listed service item or bundle.")}, status=400)
-        try:
-            application = start_online_application(resident=request.user, item=item, bundle=bundle)
-        except IntakeError as error:
-            return _intake_error(error)
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data, status=201)
+    def _fresh(self, application, *, status_code=status.HTTP_200_OK) -> Response:
+        application = self.get_queryset().get(pk=application.pk)
+        return Response(self.get_serializer(application).data, status=status_code)
 
-    @extend_schema(request=ApplicantUpdateSerializer, responses={200: ApplicationSerializer})
+    @extend_schema(
+        summary="Start a draft for a service item or a bundle",
+        request=DraftCreateSerializer,
+        responses={201: ApplicationDetailSerializer, 400: ErrorSerializer},
+    )
+    def create(self, request):
+        values = _validated(DraftCreateSerializer, request.data)
+        item = bundle = None
+        if values.get("item"):
+            item = (
+                ServiceItem.objects.select_related("township", "department", "current_version")
+                .filter(implementation_code=values["item"], current_version__isnull=False)
+                .first()
+            )
+            if item is None:
+                raise RefusedInput({"item": [_("There is no listed service item with this code.")]})
+        else:
+            bundle = (
+                Bundle.objects.select_related("township").filter(pk=values["bundle"], is_active=True).first()
+            )
+            if bundle is None:
+                raise RefusedInput({"bundle": [_("There is no bundle with this id.")]})
+        agent = None
+        if "agent" in values:
+            given = values["agent"]
+            agent = Agent(
+                name=given.get("name", ""),
+                id_number=given.get("id_number", ""),
+                relation=given.get("relation", ""),
+                consent_method=given["consent_method"],
+                consent_note=given.get("consent_note", ""),
+                user=request.user,
+            )
+        application = start_online_application(resident=request.user, item=item, bundle=bundle, agent=agent)
+        return self._fresh(application, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Fill in the applicant's details of a draft",
+        request=ApplicantUpdateSerializer,
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
     def partial_update(self, request, pk=None):
         application = self._own(pk)
-        data = ApplicantUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        try:
-            update_draft(
-                application=application,
-                by=request.user,
-                applicant=Applicant(
-                    kind=values.get("applicant_kind", ApplicantKind.PERSON),
-                    name=values.get("applicant_name", ""),
-                    id_number=values.get("applicant_id_number", ""),
-                    phone=values.get("applicant_phone", ""),
-                    enterprise_name=values.get("enterprise_name", ""),
-                    credit_code=values.get("credit_code", ""),
-                ),
-                note=values.get("note", ""),
-                delivery={
-                    "method": values.get("delivery_method"),
-                    "address": values.get("postal_address", ""),
-                },
-            )
-        except IntakeError as error:
-            return _intake_error(error)
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+        values = _validated(ApplicantUpdateSerializer, request.data)
+        update_draft(
+            application=application,
+            by=request.user,
+            applicant=Applicant(
+                kind=values.get("applicant_kind", application.applicant_kind),
+                name=values.get("applicant_name", application.applicant_name),
+                id_number=values.get("applicant_id_number", application.applicant_id_number),
+                phone=values.get("applicant_phone", application.applicant_phone),
+                enterprise_name=values.get("enterprise_name", application.enterprise_name),
+                credit_code=values.get("credit_code", application.credit_code),
+            ),
+            note=values.get("note", application.note),
+            delivery={
+                "method": values.get("delivery_method", application.delivery_method),
+                "address": values.get("postal_address", application.postal_address),
+            },
+        )
+        return self._fresh(application)
 
-    @extend_schema(request=MaterialUploadSerializer, responses={201: MaterialOutSerializer})
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @extend_schema(
+        summary="Upload a file for one of the application's materials",
+        request={"multipart/form-data": MaterialUploadSerializer},
+        responses={201: UploadedFileSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def materials(self, request, pk=None):
         application = self._own(pk)
-        data = MaterialUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            material = attach_material(
-                application=application,
-                requirement_id=data.validated_data["requirement"],
-                upload=data.validated_data["file"],
-                by=request.user,
-            )
-        except IntakeError as error:
-            return _intake_error(error)
-        return Response(MaterialOutSerializer(material).data, status=201)
+        values = _validated(MaterialUploadSerializer, request.data)
+        material = attach_material(
+            application=application,
+            requirement_id=values.get("requirement") or "",
+            upload=values["file"],
+            by=request.user,
+        )
+        return Response(UploadedFileSerializer(material, context={"request": request}).data, status=201)
 
-    @extend_schema(request=None, responses={200: ApplicationSerializer})
+    @extend_schema(
+        summary="Submit a draft to the service hall",
+        request=None,
+        responses={200: ApplicationDetailSerializer, 400: SubmitErrorSerializer, 404: ErrorSerializer},
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        try:
-            application = submit_application(application=self._own(pk), by=request.user)
-        except IntakeError as error:
-            return _intake_error(error)
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+        application = submit_application(application=self._own(pk), by=request.user)
+        return self._fresh(application)
 
-    @extend_schema(request=None, responses={200: ApplicationSerializer})
+    @extend_schema(
+        summary="Withdraw an application before it is decided",
+        request=WithdrawSerializer,
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         application = self._own(pk)
+        values = _validated(WithdrawSerializer, request.data)
         if application.status not in WITHDRAWABLE:
-            return Response({"detail": _("This application can no longer be withdrawn.")}, status=400)
-        try:
-            withdraw_application(
-                application=application, by=request.user, reason=str(request.data.get("reason", ""))
-            )
-        except IntakeError as error:
-            return _intake_error(error)
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+            return _refused(_("This application can no longer be withdrawn."))
+        withdraw_application(application=application, by=request.user, reason=values.get("reason", ""))
+        return self._fresh(application)
+
+
+class TrackingQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=30)
+    code = serializers.CharField(max_length=8)
 
 
 class TrackingStepSerializer(serializers.Serializer):
-    time = serializers.DateTimeField(source="created_at")
+    time = serializers.DateTimeField(source="at")
+    step = serializers.CharField(source="label")
     state = serializers.CharField(source="state_label")
     department = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_department(self, entry):
-        child = getattr(entry, "child", None)
+    def get_department(self, row):
+        child = row.part_obj
         return child.department.name if child is not None and child.department_id else None
 
 
+class TrackingPartSerializer(serializers.Serializer):
+    number = serializers.CharField(allow_null=True)
+    item = serializers.CharField(source="item_version.name", default=None)
+    department = serializers.CharField(source="department.name", default=None)
+    status_label = serializers.CharField(source="get_status_display")
+    due_date = serializers.DateField(allow_null=True)
+
+
 class TrackingSerializer(serializers.Serializer):
-    """Tracking without personal data: no names, identity numbers or phones."""
+    """What anyone holding the number and query code may see: progress, never personal data (no names,
+    identity numbers, phones, addresses or notes)."""
 
     number = serializers.CharField()
     title = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
     department = serializers.CharField(source="department.name", default=None)
+    submitted_at = serializers.DateTimeField(allow_null=True)
     accepted_at = serializers.DateTimeField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
-    steps = TrackingStepSerializer(many=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    parts = TrackingPartSerializer(many=True, source="tracked_parts")
+    steps = TrackingStepSerializer(many=True, source="tracked_steps")
 
 
 class TrackingView(APIView):
-    """Track an application by its number and query code (no sign-in; wrong codes are rate-limited)."""
+    """Track an application by its number and query code, without signing in. Failed lookups count
+    against the client's address together with the tracking page's, so codes cannot be guessed."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(
+        summary="Track an application by number and query code",
         parameters=[
-            OpenApiParameter("number", str, required=True),
+            OpenApiParameter("number", str, required=True, description="The application number."),
             OpenApiParameter("code", str, required=True, description="The six-digit query code."),
         ],
-        responses={200: TrackingSerializer},
+        responses={200: TrackingSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
     )
     def get(self, request):
-        from services.views.tracking import lookup
-
-        application, error = lookup(
-            request, request.query_params.get("number", ""), request.query_params.get("code", "")
+        query = TrackingQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            return _refused(_("Enter the application number and the query code."), query.errors)
+        limited = (cache.get(tracking_client_key(request)) or 0) >= MAX_FAILED_LOOKUPS
+        application, error = tracking_lookup(
+            request, query.validated_data["number"], query.validated_data["code"]
         )
         if application is None:
-            return Response({"detail": error}, status=404)
-        application.steps = public_timeline(application)
+            code = status.HTTP_429_TOO_MANY_REQUESTS if limited else status.HTTP_404_NOT_FOUND
+            return Response({"detail": str(error)}, status=code)
+        application.tracked_steps = public_timeline(application)
+        application.tracked_parts = list(
+            application.children.select_related("item_version", "department").order_by("pk")
+        )
         return Response(TrackingSerializer(application).data)
 
 
