@@ -19,6 +19,7 @@ from services.models import (
     ServiceItemVersion,
     VersionStatus,
 )
+from township.errors import DomainError
 from township.identifiers import credit_code_check_char
 
 MATERIAL_FIELDS = (
@@ -39,7 +40,7 @@ MATERIAL_FIELDS = (
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
-class CatalogError(Exception):
+class CatalogError(DomainError):
     """A refused catalog action; the message is for the user."""
 
     def __init__(self, message: str):

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from services.models import Appointment, AppointmentSlot
 from township.calendar.schedule import office_periods
+from township.errors import DomainError
 
 
-class BookingError(Exception):
+class BookingError(DomainError):
     """A booking that cannot be made; the message is for the resident."""
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from services.models import SmsCode, SmsCodePurpose
+from township.errors import DomainError
 from township.identifiers import normalise, validate_id_number, validate_mobile_phone
 from township.notify.services import send_sms
 from township.org.models import ResidentAccount, StaffProfile
@@ -31,7 +32,7 @@ _PHONE_LOCK = 0x534D5301
 _IP_LOCK = 0x534D5302
 
 
-class SignInError(Exception):
+class SignInError(DomainError):
     """A sign-in step that cannot be done; the message is for the resident."""
 
 

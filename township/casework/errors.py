@@ -1,12 +1,12 @@
-"""Domain errors of the case kernel; their messages are meant for the person who tried the action."""
+"""Errors of the case kernel: ClockError is a refusal the user reads; AppendOnlyError is a programming error."""
+
+from township.errors import DomainError
 
 
-class ClockError(ValueError):
+class ClockError(DomainError, ValueError):
     """A deadline clock cannot do what was asked (pause a paused clock, an unknown unit, ...)."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    default_code = "clock"
 
 
 class AppendOnlyError(Exception):
