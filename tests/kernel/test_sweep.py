@@ -1,5 +1,6 @@
 """The warning sweep: set-based, idempotent, one event per level change even on concurrent workers."""
 
+import contextlib
 import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from tests.casework_app.models import Permit, PermitNotice, record_notices
 from township.casework import sweep
 from township.casework.clock import extend_clock, pause_clock, resume_clock, start_clock, stop_clock
 from township.casework.models import LimitUnit, WarningEvent, WarningLevel
-from township.casework.registry import register_case_type, registered_case_types
+from township.casework.registry import override_listeners, registered_case_types
 from township.casework.sweep import sweep_warning_levels
 from township.celery import app
 
@@ -51,11 +52,12 @@ def permits_with_clock(count, *, due_at, yellow_at):
 def hook():
     """Swap the test app's warning hook for the duration of a test."""
 
-    def use(on_warning):
-        register_case_type(Permit, on_warning=on_warning)
+    with contextlib.ExitStack() as stack:
 
-    yield use
-    register_case_type(Permit, on_warning=record_notices)
+        def use(on_warning):
+            stack.enter_context(override_listeners(Permit, [on_warning]))
+
+        yield use
 
 
 @pytest.mark.django_db

@@ -11,3 +11,9 @@ class CaseworkConfig(AppConfig):
 
     def ready(self):
         from township.casework import checks  # noqa: F401 - registers the system checks
+        from township.casework.deadlines import dispatch_deadline_warnings
+        from township.casework.models import Deadline
+        from township.casework.registry import register_case_type
+
+        # A case's extra time limits are swept like cases; their warnings go to the owning case type.
+        register_case_type(Deadline, label=_("Deadline"), listeners=[dispatch_deadline_warnings])

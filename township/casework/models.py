@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.casework.errors import AppendOnlyError
 
@@ -198,3 +199,147 @@ class WarningEvent(models.Model):
         return (
             f"{self.content_type_id}:{self.object_id} {self.get_level_display()} @ {self.due_at.isoformat()}"
         )
+
+
+class Deadline(CaseClock):
+    """One of several time limits running on a case at once, each with its own clock and warnings.
+
+    An enforcement case runs 90 calendar days to decide beside 5 working days to ask for a hearing and
+    7 to serve; a grid event runs one per step. Change them only through `township.casework.deadlines`.
+    The sweep keeps their warning levels like any case's, and hands their warnings to the owning case
+    type's listeners (with `event.deadline` set).
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("case type")
+    )
+    object_id = models.BigIntegerField(_("case id"))
+    case = GenericForeignKey("content_type", "object_id")
+    township = models.ForeignKey(
+        "org.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
+    )
+    kind = models.SlugField(_("kind"), max_length=50)
+    label = models.CharField(_("name"), max_length=200)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        indexes = [
+            CaseClock.warning_index("casework_deadline_warning"),
+            models.Index(fields=["content_type", "object_id"], name="casework_deadline_case"),
+        ]
+        constraints = [
+            # One open time limit of a kind per case: opening it again is a retry, not a second clock.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind"],
+                condition=models.Q(clock_stopped_at__isnull=True),
+                name="casework_deadline_open_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.content_type_id}:{self.object_id})"
+
+
+class CaseSerial(models.Model):
+    """The last number handed out per township, case series and year; changed only by `next_number`."""
+
+    township = models.ForeignKey(
+        "org.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
+    )
+    series = models.CharField(_("series"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_serial = models.PositiveIntegerField(_("last serial"), default=0)
+
+    class Meta:
+        verbose_name = _("case number series")
+        verbose_name_plural = _("case number series")
+        constraints = [
+            # next_number() names exactly these columns in its ON CONFLICT clause.
+            models.UniqueConstraint(fields=["township", "series", "year"], name="casework_serial_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.township_id}/{self.series}/{self.year}: {self.last_serial}"
+
+
+class UrgingLevel(models.TextChoices):
+    URGE = "urge", pgettext_lazy("urging level", "Urge")
+    SUPERVISE = "supervise", pgettext_lazy("urging level", "Supervise")
+
+
+class Urging(models.Model):
+    """Someone urged (催办) or put under supervision (督办) the handler of a case; the handler replies."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("case type")
+    )
+    object_id = models.BigIntegerField(_("case id"))
+    case = GenericForeignKey("content_type", "object_id")
+    township = models.ForeignKey(
+        "org.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
+    )
+    level = models.CharField(_("level"), max_length=12, choices=UrgingLevel.choices)
+    urged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("urged by")
+    )
+    urged_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("urged person")
+    )
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("time"))
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("urging")
+        verbose_name_plural = _("urgings")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="casework_urging_case"),
+            models.Index(
+                fields=["urged_user", "created_at"],
+                name="casework_urging_open",
+                condition=models.Q(replied_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.content_type_id}:{self.object_id}"
+
+
+class TimelineHead(models.Model):
+    """The latest entry of each case's timeline, kept apart from the entries so that removing the newest
+    entries (a truncation, which leaves a valid shorter chain) shows: `verify_timelines` compares them.
+
+    Written only by `append_entry` (which also takes its row lock to number entries); a database trigger
+    refuses deleting a head or moving it backwards.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("case type")
+    )
+    object_id = models.BigIntegerField(_("case id"))
+    seq = models.PositiveIntegerField(_("number"))
+    entry_hash = models.CharField(_("hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline head")
+        verbose_name_plural = _("timeline heads")
+        constraints = [
+            # append_entry() names exactly these columns in its ON CONFLICT clause.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="casework_timeline_head_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id} #{self.seq}"

@@ -1,44 +1,173 @@
-"""Which models are time-limited cases, and how each app wants to hear about their warnings.
+"""Which models are time-limited cases, their workflows, and who hears about their warnings.
 
-The kernel knows nothing of services, grid or enforcement: each app registers its case models from
-its AppConfig.ready(), with a hook that notifies the right people:
+The kernel knows nothing of services, grid or enforcement: each app registers its case models from its
+AppConfig.ready():
 
-    register_case_type(Application, on_warning=notify_application_warnings)
+    register_case_type(
+        Application,
+        workflow=WORKFLOW,                  # the transition table (township.casework.workflow)
+        label=_("Application"),
+        url_name="admin:approvals_reviewcase_change",   # staff page of one case, reversed with its pk
+        escalation=Escalation(handlers=..., describe=...),  # the kernel's default escalation
+        listeners=[my_listener],            # more warning listeners of the app's own
+        number_series="SQ",                 # case numbers from township.casework.numbers
+    )
 
-`on_warning(events)` receives a list of WarningEvent rows, once each, inside the transaction that
-marks them dispatched: send notifications with transaction.on_commit, and raise to have the whole
-batch handed over again on the next sweep.
+Registering the same model again (another app adding its listener, its escalation or its handlers) adds
+to the registration instead of replacing it, so INSTALLED_APPS order never decides which listener runs;
+giving a different workflow twice is an error.
+
+A listener `listener(events)` receives WarningEvent rows, once each, inside the transaction that marks
+them dispatched: send notifications with transaction.on_commit (or bulk outbox rows), and raise to have
+the whole batch handed over again on the next sweep. Events of a case's extra deadlines
+(township.casework.deadlines) reach the owning case type's listeners with `event.deadline` set and
+`event.object_id` naming the case; for the case's own clock `event.deadline` is None.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.urls import reverse
 
 from township.casework.models import CaseClock, WarningEvent
 
-WarningHook = Callable[[list[WarningEvent]], None]
+if TYPE_CHECKING:
+    from township.casework.workflow import Workflow
+
+WarningListener = Callable[[list[WarningEvent]], None]
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """What the kernel's default escalation needs to know about a case type.
+
+    handlers(case_ids) -> {case id: [(user id, department id or None), ...]}: who works on each case now.
+    describe(case, event) -> the one-line title of the warning for the inbox and the SMS.
+    fields: the model fields describe() reads (loaded with .only(), so the sweep stays light).
+    Yellow goes to the handlers; red also to the heads of the case's and the handlers' departments and to
+    the command centre of the case's township, by inbox and SMS.
+    """
+
+    handlers: Callable[[list[int]], dict[int, list[tuple[int, int | None]]]]
+    describe: Callable[[Any, WarningEvent], str]
+    fields: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+@dataclass
 class CaseType:
-    model: type[CaseClock]
-    on_warning: WarningHook | None
+    model: type[models.Model]
+    workflow: Workflow | None = None
+    label: Any = ""
+    url_name: str | None = None
+    escalation: Escalation | None = None
+    listeners: list[WarningListener] = field(default_factory=list)
+    number_series: str | None = None
+    has_clock: bool = True
+
+    @property
+    def label_lower(self) -> str:
+        return self.model._meta.label_lower
+
+    def all_listeners(self) -> list[WarningListener]:
+        found = list(self.listeners)
+        if self.escalation is not None:
+            from township.casework.escalation import escalate  # escalation reads this registry
+
+            found.insert(0, lambda events, case_type=self: escalate(case_type, events))
+        return found
+
+    def on_warning(self, events: list[WarningEvent]) -> None:
+        """Hand events to every listener of this case type (the sweep calls this)."""
+        for listener in self.all_listeners():
+            listener(events)
+
+    def url_for(self, case_id: int) -> str:
+        return reverse(self.url_name, args=[case_id]) if self.url_name else ""
 
 
 _registry: dict[str, CaseType] = {}
 
 
-def register_case_type(model: type[CaseClock], *, on_warning: WarningHook | None = None) -> None:
-    """Have the sweep keep this model's warning levels; registering again replaces the hook."""
-    if not (isinstance(model, type) and issubclass(model, CaseClock)) or model._meta.abstract:
-        raise ImproperlyConfigured(f"{model!r} is not a concrete CaseClock model")
-    if on_warning is not None and not callable(on_warning):
-        raise ImproperlyConfigured(f"on_warning for {model._meta.label} must be callable")
-    _registry[model._meta.label_lower] = CaseType(model=model, on_warning=on_warning)
+def register_case_type(
+    model: type[models.Model],
+    *,
+    workflow: Workflow | None = None,
+    label: Any = None,
+    url_name: str | None = None,
+    escalation: Escalation | None = None,
+    listeners: Iterable[WarningListener] = (),
+    on_warning: WarningListener | None = None,
+    number_series: str | None = None,
+) -> CaseType:
+    """Make `model` a case type, or add to its registration (listeners accumulate, once each)."""
+    if not (isinstance(model, type) and issubclass(model, models.Model)) or model._meta.abstract:
+        raise ImproperlyConfigured(f"{model!r} is not a concrete model")
+    new_listeners = [*listeners, *([on_warning] if on_warning is not None else [])]
+    for listener in new_listeners:
+        if not callable(listener):
+            raise ImproperlyConfigured(
+                f"warning listener {listener!r} of {model._meta.label} is not callable"
+            )
+    case_type = _registry.get(model._meta.label_lower)
+    if case_type is None:
+        case_type = CaseType(model=model, has_clock=issubclass(model, CaseClock))
+        _registry[model._meta.label_lower] = case_type
+    for name, value in (
+        ("workflow", workflow),
+        ("url_name", url_name),
+        ("escalation", escalation),
+        ("number_series", number_series),
+    ):
+        if value is None:
+            continue
+        current = getattr(case_type, name)
+        if current is not None and current is not value and name == "workflow":
+            raise ImproperlyConfigured(f"{model._meta.label} already has a different workflow")
+        setattr(case_type, name, value)
+    if label is not None:
+        case_type.label = label
+    elif not case_type.label:
+        case_type.label = model._meta.verbose_name
+    for listener in new_listeners:
+        if listener not in case_type.listeners:
+            case_type.listeners.append(listener)
+    return case_type
 
 
-def registered_case_types() -> list[CaseType]:
-    return list(_registry.values())
+def registered_case_types(*, with_clock: bool = True) -> list[CaseType]:
+    """Registered case types; by default those the sweep keeps (models with a CaseClock)."""
+    return [c for c in _registry.values() if c.has_clock or not with_clock]
+
+
+def case_type_of(case_or_model) -> CaseType:
+    model = case_or_model if isinstance(case_or_model, type) else type(case_or_model)
+    model = model._meta.concrete_model  # a proxy (an admin's view of the model) is the same case type
+    try:
+        return _registry[model._meta.label_lower]
+    except KeyError:
+        raise LookupError(f"{model._meta.label} is not a registered case type") from None
+
+
+def case_type_for_label(label_lower: str) -> CaseType | None:
+    return _registry.get(label_lower)
+
+
+@contextlib.contextmanager
+def override_listeners(model, listeners: Iterable[WarningListener], *, escalation: bool = False):
+    """For tests and benchmarks: run `model`'s warnings through these listeners only, then restore."""
+    case_type = case_type_of(model)
+    saved = (list(case_type.listeners), case_type.escalation)
+    case_type.listeners = list(listeners)
+    if not escalation:
+        case_type.escalation = None
+    try:
+        yield case_type
+    finally:
+        case_type.listeners, case_type.escalation = saved

@@ -17,11 +17,16 @@ from datetime import UTC, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from township.casework.models import TimelineEntry
+from township.casework.models import TimelineEntry, TimelineHead
+from township.org.models import person_name
+
+# Sent after the transaction that appended `entry` commits (e.g. to drop a cached tracking page).
+timeline_appended = Signal()
 
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
 
@@ -58,15 +63,10 @@ def entry_hash(prev_hash: str, entry: TimelineEntry) -> str:
     return hashlib.sha256((prev_hash + canonical_json(entry)).encode("utf-8")).hexdigest()
 
 
-def _lock_key(object_id: int) -> int:
-    # pg_advisory_xact_lock(int4, int4): fold big ids into int4; a collision only serialises two cases.
-    return (object_id + 2**31) % 2**32 - 2**31
-
-
 def _actor_label(actor) -> str:
     if actor is None:
         return ""
-    return (actor.get_full_name() or actor.get_username())[:150]
+    return person_name(actor)[:150]
 
 
 def append_entry(
@@ -83,9 +83,8 @@ def append_entry(
 ) -> TimelineEntry:
     """Append one entry to the case's timeline and return it.
 
-    Runs in its own atomic block (joining the caller's transaction if there is one) and takes a
-    per-case advisory lock, so concurrent appends to one case get consecutive numbers and a clean
-    chain. `actor_label` defaults to the actor's name; give it for actors without an account
+    Runs in its own atomic block (joining the caller's transaction if there is one) and locks the
+    case's timeline head, so concurrent appends to one case get consecutive numbers and a clean chain. `actor_label` defaults to the actor's name; give it for actors without an account
     (e.g. "12345 hotline").
     """
     if case.pk is None:
@@ -97,21 +96,21 @@ def append_entry(
         raise ValueError(f"at must be timezone-aware, got {at.isoformat()}")
     content_type = ContentType.objects.get_for_model(case)
     using = router.db_for_write(TimelineEntry)
-    with transaction.atomic(using=using):
-        with connections[using].cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [content_type.pk, _lock_key(case.pk)])
-        last = (
-            TimelineEntry.objects.using(using)
-            .filter(content_type=content_type, object_id=case.pk)
-            .order_by("-seq")
-            .values_list("seq", "entry_hash")
-            .first()
+    head_table = connections[using].ops.quote_name(TimelineHead._meta.db_table)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        # The head row numbers the entries: its row lock serialises appends to one case, and it keeps
+        # the latest hash apart from the entries so that a removed newest entry shows.
+        cursor.execute(
+            f"INSERT INTO {head_table} (content_type_id, object_id, seq, entry_hash) "  # noqa: S608
+            "VALUES (%s, %s, 0, '') ON CONFLICT (content_type_id, object_id) "
+            f"DO UPDATE SET seq = {head_table}.seq RETURNING seq, entry_hash",
+            [content_type.pk, case.pk],
         )
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, "")
+        last_seq, prev_hash = cursor.fetchone()
         entry = TimelineEntry(
             content_type=content_type,
             object_id=case.pk,
-            seq=seq,
+            seq=last_seq + 1,
             actor=actor,
             actor_label=_actor_label(actor) if actor_label is None else actor_label[:150],
             action=action,
@@ -124,6 +123,12 @@ def append_entry(
         )
         entry.entry_hash = entry_hash(prev_hash, entry)
         entry.save(using=using)
+        cursor.execute(
+            f"UPDATE {head_table} SET seq = %s, entry_hash = %s "  # noqa: S608
+            "WHERE content_type_id = %s AND object_id = %s",
+            [entry.seq, entry.entry_hash, content_type.pk, case.pk],
+        )
+        transaction.on_commit(lambda: timeline_appended.send(sender=TimelineEntry, entry=entry), using=using)
     return entry
 
 
@@ -189,4 +194,36 @@ def verify_timelines(queryset: QuerySet[TimelineEntry] | None = None) -> Timelin
             for text in found
         )
         expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+    report.extend(_truncations(entries if queryset is not None else None))
     return report
+
+
+def _truncations(entries: QuerySet[TimelineEntry] | None) -> list[TimelineProblem]:
+    """Cases whose newest entries were removed: their head names an entry that is not there."""
+    heads = TimelineHead.objects.filter(seq__gt=0)
+    if entries is not None:
+        heads = heads.filter(
+            Exists(
+                entries.filter(content_type_id=OuterRef("content_type_id"), object_id=OuterRef("object_id"))
+            )
+        )
+    same_case = TimelineEntry.objects.filter(
+        content_type_id=OuterRef("content_type_id"), object_id=OuterRef("object_id")
+    )
+    cut = (
+        heads.exclude(Exists(same_case.filter(seq=OuterRef("seq"), entry_hash=OuterRef("entry_hash"))))
+        .annotate(last=Subquery(same_case.order_by("-seq").values("seq")[:1]))
+        .order_by("content_type_id", "object_id")
+    )
+    problems = []
+    for head in cut:
+        if (head.last or 0) < head.seq:
+            text = gettext("the newest entries up to %(seq)s were removed (the timeline was cut short)") % {
+                "seq": head.seq
+            }
+        else:
+            text = gettext("the newest entry does not match the recorded latest hash")
+        problems.append(
+            TimelineProblem(_case_type_label(head.content_type_id), head.object_id, head.last or 0, text)
+        )
+    return problems
