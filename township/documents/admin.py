@@ -5,30 +5,27 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from township.casework.selectors import attached_to_visible_cases
 from township.documents.models import DocumentSequence, IssuedDocument
-
-
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from township.org.admin import ReadOnlyScopedAdmin
+from township.org.scope import ScopeKind, data_scope
 
 
 @admin.register(IssuedDocument)
 class IssuedDocumentAdmin(ReadOnlyScopedAdmin):
+    def scope_queryset(self, queryset, request):
+        queryset = super().scope_queryset(queryset, request)
+        if data_scope(request.user).kind == ScopeKind.DEPARTMENT:
+            # a department sees the documents of its own cases, not every document of the township
+            queryset = attached_to_visible_cases(queryset, request.user)
+        return queryset
+
     list_display = ["number", "type_label", "title", "township", "issued_at", "is_revoked"]
     list_filter = ["doc_type", "is_revoked", "year"]
     search_fields = ["=number", "title"]
     list_select_related = ["township"]
     date_hierarchy = "issued_at"
+    show_full_result_count = False  # one count of a large table per page is enough
     fields = [
         "number",
         "doc_type",

@@ -1,13 +1,19 @@
 from django.contrib import admin
 
 from township.org.models import County, Department, ResidentAccount, ServiceWindow, StaffProfile, Township
+from township.org.scope import visible_to
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """Admin lists show only the rows of the user's township (or county for county admins)."""
+    """The one scoped admin base: lists and change pages show only the rows in the user's data scope
+    (township.org.scope), and foreign-key choices offer only the user's townships and departments.
+    Override `scope_queryset` for a model whose scope is not its own fields (e.g. timeline entries)."""
+
+    def scope_queryset(self, queryset, request):
+        return visible_to(queryset, request.user)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return self.scope_queryset(super().get_queryset(request), request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "township":
@@ -15,6 +21,19 @@ class ScopedAdmin(admin.ModelAdmin):
         elif db_field.name == "department":
             kwargs["queryset"] = Department.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Evidence and records that are looked at, never edited in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(County)

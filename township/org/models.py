@@ -10,39 +10,35 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from township.identifiers import mask_id_number, mask_phone, validate_id_number, validate_mobile_phone
-from township.org.roles import Role, roles_of
+from township.org.roles import roles_of
+from township.org.scope import ScopeKind, data_scope, scope_paths, visible_to
 
 code_validator = RegexValidator(r"^[0-9]{6,12}$", _("Use the 6 to 12 digit administrative division code."))
 
 
 def scope_for(user):
-    """(kind, value) of what a user may see: ('all', None), ('county', id), ('township', id) or ('none', None)."""
-    if not getattr(user, "is_authenticated", False):
-        return ("none", None)
-    if user.is_superuser:
+    """(kind, value) of a user's reach by township: ('all', None), ('county', id), ('township', id) or
+    ('none', None). Department scopes reach their township here; see township.org.scope for rows."""
+    found = data_scope(user)
+    if found.kind == ScopeKind.ALL:
         return ("all", None)
-    profile = getattr(user, "staff_profile", None)
-    if profile is None or not profile.is_active:
-        return ("none", None)
-    if Role.COUNTY_ADMIN in roles_of(user):
-        return ("county", profile.county_id)
-    if profile.township_id is None:
-        return ("none", None)
-    return ("township", profile.township_id)
+    if found.kind == ScopeKind.COUNTY:
+        return ("county", found.county_id)
+    if found.kind in (ScopeKind.TOWNSHIP, ScopeKind.DEPARTMENT):
+        return ("township", found.township_id)
+    return ("none", None)
 
 
 class TownshipScopedQuerySet(models.QuerySet):
+    """`visible_to(user)`: the rows in the user's data scope (township.org.scope)."""
+
     township_path = "township"
 
     def visible_to(self, user):
-        kind, value = scope_for(user)
-        if kind == "all":
-            return self
-        if kind == "county":
-            return self.filter(**{f"{self.township_path}__county_id": value})
-        if kind == "township":
-            return self.filter(**{f"{self.township_path}_id": value})
-        return self.none()
+        paths = scope_paths(self.model)
+        if self.township_path != "township":
+            paths["township"] = self.township_path
+        return visible_to(self, user, paths=paths)
 
 
 class TownshipOwned(models.Model):
@@ -118,6 +114,17 @@ class Department(TownshipOwned):
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OFFICE)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent department"),
+        help_text=_(
+            "E.g. the enforcement bureau of a squad; heads and officers of it see its sub-units' cases."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -263,3 +270,16 @@ class ResidentAccount(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+
+def person_name(user) -> str:
+    """A person's name as people write it: family name first and no space for Chinese names
+    (王 + 小明 → 王小明), "first last" otherwise; the username when no name is set."""
+    if user is None:
+        return ""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if not (first or last):
+        return user.get_username()
+    if any("\u3400" <= ch <= "\u9fff" for ch in first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
