@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "township.casework",
     "township.notify",
     "township.documents",
+    "township.audit",
     # the loops
     "services",
     "approvals",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "township.audit.middleware.AuditMiddleware",
+    "township.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "township.urls"
@@ -203,6 +206,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # A DomainError (a refusal the user can read) answers 400/409 with its message, never a 500.
+    "EXCEPTION_HANDLER": "township.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Township one-window portal API",
@@ -245,12 +250,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    "audit-retention": {
+        "task": "township.audit.tasks.purge_audit_events",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 3600},
+    },
     "beat-heartbeat": {
         "task": "township.tasks.heartbeat",
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
 }
+
+# Audit log: how long events are kept (days; never less than six months, Cybersecurity Law art. 21).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # Working time: office hours for "working hours" limits (grid events), local time.
 WORKING_HOURS = env.list("WORKING_HOURS", default=["09:00-12:00", "13:30-17:30"])
