@@ -12,15 +12,24 @@ class NavItem:
     roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
     for_residents: bool = False
+    # badge(user) -> a number shown beside the entry (e.g. unread messages); 0 shows nothing
+    badge: object = None
 
 
 _items: list[NavItem] = []
 
 
-def register(label, url_name: str, *, roles=(), order: int = 100, for_residents: bool = False) -> None:
+def register(
+    label, url_name: str, *, roles=(), order: int = 100, for_residents: bool = False, badge=None
+) -> None:
     """Show an entry to users holding one of `roles`, and with `for_residents` to resident accounts."""
     item = NavItem(
-        label=label, url_name=url_name, roles=frozenset(roles), order=order, for_residents=for_residents
+        label=label,
+        url_name=url_name,
+        roles=frozenset(roles),
+        order=order,
+        for_residents=for_residents,
+        badge=badge,
     )
     if item not in _items:
         _items.append(item)
@@ -41,5 +50,5 @@ def items_for(user) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        visible.append({"label": item.label, "url": url})
+        visible.append({"label": item.label, "url": url, "badge": item.badge(user) if item.badge else 0})
     return visible

@@ -20,6 +20,7 @@ urlpatterns = [
     path("org/", include("township.org.urls")),
     path("services/", include("services.urls")),
     path("approvals/", include("approvals.views")),
+    path("inbox/", include("township.notify.views")),
     path("api/", include("services.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from township.identifiers import normalise, validate_mobile_phone
 from township.notify.backends import get_backend
-from township.notify.models import Channel, OutboxMessage, OutboxStatus
+from township.notify.models import Channel, InboxItem, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def send_sms(*, to: str, body: str, key: str, township=None) -> OutboxMessage:
 
 
 def send_sms_many(messages) -> int:
-    """Queue many SMS at once (a sweep's warnings): `messages` are (to, body, key, township) tuples. One
+    """Queue many SMS at once (a sweep's warnings): `messages` are (to, body, key, township or township id) tuples. One
     INSERT for all of them (keys already used are left alone, so a repeated call queues nothing twice),
     one SELECT of what is new, and the new messages handed to workers after commit in batches. Numbers that are not
     valid mainland mobiles are skipped and logged. Returns how many messages were newly queued."""
@@ -63,7 +64,8 @@ def send_sms_many(messages) -> int:
                 recipient=normalise(to).removeprefix("+86"),
                 body=_clean_body(body, max_length=SMS_MAX_LENGTH),
                 idempotency_key=key,
-                township=township,
+                # a township or its id: the sweep's escalation has only ids at hand
+                township_id=township if isinstance(township, int) or township is None else township.pk,
             )
         )
         keys.append(key)
@@ -247,10 +249,43 @@ def retry_failed_messages(*, message_ids) -> int:
 
 def notify_inbox(*, user, title: str, key: str, body: str = "", url: str = "", township=None):
     """Put a message in a staff member's in-app inbox; the same key never makes a second one."""
-    from township.notify.models import InboxItem
-
-    item, _created = InboxItem.objects.get_or_create(
+    item, created = InboxItem.objects.get_or_create(
         key=key[:KEY_MAX_LENGTH],
         defaults={"user": user, "title": title[:200], "body": body, "url": url[:300], "township": township},
     )
+    if created:
+        transaction.on_commit(lambda: forget_unread_counts([item.user_id]))
     return item
+
+
+UNREAD_CACHE_SECONDS = 300
+
+
+def _unread_key(user_id) -> str:
+    return f"notify:inbox-unread:{user_id}"
+
+
+def forget_unread_counts(user_ids) -> None:
+    """Drop the cached unread counts of these users (after their inbox changed)."""
+    cache.delete_many([_unread_key(user_id) for user_id in set(user_ids)])
+
+
+def unread_inbox_count(user) -> int:
+    """How many inbox messages the user has not read, for the navigation of every page: an indexed count,
+    cached (no database query on most pages) and dropped whenever the user's inbox changes."""
+    return cache.get_or_set(
+        _unread_key(user.pk),
+        lambda: InboxItem.objects.filter(user=user, read_at__isnull=True).count(),
+        UNREAD_CACHE_SECONDS,
+    )
+
+
+def mark_inbox_read(*, user, item_ids=None, at=None) -> int:
+    """Mark the user's messages read (all unread ones, or those of `item_ids`); returns how many changed.
+    Only the user's own messages are touched, whatever ids are given."""
+    items = InboxItem.objects.filter(user=user, read_at__isnull=True)
+    if item_ids is not None:
+        items = items.filter(pk__in=list(item_ids))
+    changed = items.update(read_at=at or timezone.now())
+    forget_unread_counts([user.pk])
+    return changed
