@@ -5,9 +5,10 @@ allowed action; every button calls a function of approvals.services."""
 import csv
 
 from django.contrib import admin, messages
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,62 +25,18 @@ from approvals.models import (
     ReviewTask,
     TaskStatus,
 )
+from approvals.selectors import review_cases_for
 from services.models import ApplicationStatus
+from services.selectors.applications import staff_timeline
+from township.audit.services import record_personal_data_view
 from township.casework.clock import remaining
 from township.casework.models import WarningLevel
-from township.casework.timeline import entries_for
-from township.org.roles import Role, roles_of
+from township.errors import DomainError
+from township.org.roles import Role
+from township.org.scope import ScopeKind, data_scope
 
 S = ApplicationStatus
-BACK_OFFICE_STATES = [
-    S.ACCEPTED,
-    S.IN_REVIEW,
-    S.SUPPLEMENT,
-    S.APPROVED,
-    S.DENIED,
-    S.RESULT_READY,
-    S.DELIVERED,
-    S.WITHDRAWN,
-]
 OPEN_STATES = [S.ACCEPTED, S.IN_REVIEW, S.SUPPLEMENT]
-TOWNSHIP_WIDE = {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN}
-
-
-def review_cases_for(user):
-    """What the back office may see: department roles their department's (and what they were given
-    object permission on), township-wide roles their township's; most urgent first."""
-    queryset = ReviewCase.objects.filter(status__in=BACK_OFFICE_STATES, accepted_at__isnull=False).visible_to(
-        user
-    )
-    roles = roles_of(user)
-    if not user.is_superuser and not roles & TOWNSHIP_WIDE:
-        from django.contrib.contenttypes.models import ContentType
-        from guardian.models import UserObjectPermission
-
-        from services.models import Application
-
-        department = getattr(getattr(user, "staff_profile", None), "department_id", None)
-        # Applications of other departments this user has a step in or was given: few, so fetched as ids,
-        # which lets the planner use the department's work-list index for the rest.
-        granted = UserObjectPermission.objects.filter(
-            user=user,
-            permission__codename="view_application",
-            content_type=ContentType.objects.get_for_model(Application),
-        ).values_list("object_pk", flat=True)[:5000]
-        extra = {int(pk) for pk in granted if str(pk).isdigit()} | set(
-            ReviewTask.objects.filter(department_id=department)
-            .exclude(application__department_id=department)
-            .values_list("application_id", flat=True)[:5000]
-        )
-        if extra:
-            extra = set(
-                Application.objects.filter(pk__in=extra)
-                .exclude(department_id=department)
-                .values_list("pk", flat=True)
-            )
-        condition = Q(department_id=department) | Q(pk__in=extra) if extra else Q(department_id=department)
-        queryset = queryset.filter(condition)
-    return queryset.order_by("-warning_level", "due_at", "pk")
 
 
 class WorkFilter(admin.SimpleListFilter):
@@ -153,9 +110,9 @@ class ItemFilter(admin.SimpleListFilter):
         from services.models import ServiceItem
 
         items = ServiceItem.objects.visible_to(request.user).listed()
-        department = getattr(getattr(request.user, "staff_profile", None), "department_id", None)
-        if not roles_of(request.user) & TOWNSHIP_WIDE and department:
-            items = items.filter(department_id=department)
+        scope = data_scope(request.user)
+        if scope.kind == ScopeKind.DEPARTMENT:
+            items = items.filter(department_id__in=scope.department_ids)
         return [
             (str(pk), name)
             for pk, name in items.values_list("pk", "search_name").order_by("search_name")[:300]
@@ -327,11 +284,7 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _timeline(self, case):
-        labels = dict(ApplicationStatus.choices)
-        entries = list(entries_for(case, include_internal=True))
-        for entry in entries:
-            entry.state_label = labels.get(entry.to_state, entry.to_state)
-        return entries
+        return staff_timeline(case)
 
     def _colleagues(self, case):
         from django.contrib.auth import get_user_model
@@ -352,8 +305,27 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.act),
                 name="approvals_reviewcase_act",
             ),
+            path(
+                "<int:object_id>/identity/",
+                self.admin_site.admin_view(self.identity),
+                name="approvals_reviewcase_identity",
+            ),
             *super().get_urls(),
         ]
+
+    def identity(self, request, object_id):
+        """The applicant's full identity number and phone, for checking them; every view is audited (PIPL)."""
+        case = get_object_or_404(self.get_queryset(request), pk=object_id)
+        record_personal_data_view(request=request, obj=case, field="applicant_id_number,applicant_phone")
+        context = {
+            **self.admin_site.each_context(request),
+            "case": case,
+            "title": _("Applicant's identity"),
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/approvals/reviewcase/identity.html", context)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def act(self, request, object_id, action):
         """One POST per action; the service decides whether it is allowed and says why not."""
@@ -396,8 +368,8 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 actions.reassign_task(task=task, head=user, to_user=to_user, reason=data.get("reason", ""))
             else:
                 raise actions.ApprovalError(_("Unknown action."))
-        except actions.ApprovalError as error:
-            messages.error(request, str(error))
+        except DomainError as error:  # any refusal (approval, clock, transition) is a message, never a 500
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Done."))
         return back

@@ -7,26 +7,27 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self):
-        from approvals.warnings import application_warnings
+        from approvals.warnings import APPLICATION_ESCALATION
         from services.models import Application
-        from services.services.intake import ACCEPTANCE_HOOKS
+        from services.signals import application_accepted
         from township import nav
         from township.casework.registry import register_case_type
         from township.documents.types import register_document_type
         from township.org.roles import Role, grant
 
-        # The back office owns what a warning on an application means: it replaces the plain registration.
-        register_case_type(Application, on_warning=application_warnings)
+        # The back office knows who handles an application and where its page is; the kernel escalates.
+        register_case_type(
+            Application, url_name="admin:approvals_reviewcase_change", escalation=APPLICATION_ESCALATION
+        )
         register_document_type("licence", _("Approval decision"), "XK")
         register_document_type("denial", _("Decision not to approve"), "BXK")
 
-        def start_review_later(application_id):
-            from approvals.tasks import start_review_task
+        def start_review_later(sender, *, application_id, **kwargs):
+            from approvals.tasks import start_review_task  # tasks import models: not before ready()
 
             start_review_task.delay(application_id)
 
-        if start_review_later.__name__ not in {hook.__name__ for hook in ACCEPTANCE_HOOKS}:
-            ACCEPTANCE_HOOKS.append(start_review_later)
+        application_accepted.connect(start_review_later, dispatch_uid="approvals.start_review")
 
         reviewers = (Role.APPROVER, Role.CHIEF_REPRESENTATIVE, Role.DEPARTMENT_HEAD)
         for role in reviewers:
@@ -60,4 +61,3 @@ class ApprovalsConfig(AppConfig):
             )
         supervisors = {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.DEPARTMENT_HEAD}
         nav.register(_("Supervision"), "approvals-supervision", roles=supervisors, order=60)
-        nav.register(_("Inbox"), "approvals-inbox", roles=set(Role), order=5)

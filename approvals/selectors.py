@@ -2,17 +2,61 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import Extract
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, BigIntegerField, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import Cast, Extract
+from guardian.models import UserObjectPermission
 
-from approvals.models import ReviewTask, TaskStatus
+from approvals.models import ReviewCase, ReviewTask, TaskStatus
 from services.models import Application, ApplicationStatus
 from services.selectors.applications import applications_visible_to
 from township.casework.models import WarningLevel
+from township.org.scope import ScopeKind, data_scope, visible_to
 
 S = ApplicationStatus
 OPEN = [S.ACCEPTED, S.IN_REVIEW, S.SUPPLEMENT]
 DECIDED = [S.APPROVED, S.DENIED, S.RESULT_READY, S.DELIVERED]
+
+
+BACK_OFFICE_STATES = [*OPEN, *DECIDED, S.WITHDRAWN]
+
+
+def review_cases_for(user):
+    """The back office's work list: what the user's data scope holds (a department its own and its
+    sub-units'; township-wide roles the township's), plus applications of other departments in which the
+    user's department has a step or the user was given object permission (django-guardian); most urgent
+    first."""
+    queryset = ReviewCase.objects.filter(status__in=BACK_OFFICE_STATES, accepted_at__isnull=False)
+    scope = data_scope(user)
+    if scope.kind != ScopeKind.DEPARTMENT:
+        return visible_to(queryset, user).order_by("-warning_level", "due_at", "pk")
+    departments = sorted(scope.department_ids)
+    # Applications of other departments this user has a step in or was given: few, so fetched as ids in
+    # one query, which lets the planner use the department's work-list index for the rest.
+    granted = (
+        UserObjectPermission.objects.filter(
+            user=user,
+            permission__codename="view_application",
+            content_type=ContentType.objects.get_for_model(Application),
+        )
+        .annotate(pk_int=Cast("object_pk", BigIntegerField()))
+        .values("pk_int")
+    )
+    extra = list(
+        Application.objects.filter(township_id=scope.township_id)
+        .filter(Q(pk__in=granted) | Q(review_tasks__department_id__in=departments))
+        .exclude(department_id__in=departments)
+        .values_list("pk", flat=True)
+        .distinct()[:5000]
+    )
+    condition = (
+        Q(department_id__in=departments) | Q(pk__in=extra) if extra else Q(department_id__in=departments)
+    )
+    return (
+        queryset.filter(township_id=scope.township_id)
+        .filter(condition)
+        .order_by("-warning_level", "due_at", "pk")
+    )
 
 
 def _days(later: str, earlier: str):

@@ -22,18 +22,28 @@ from approvals.models import (
     TaskStatus,
 )
 from services.models import Application, ApplicationStatus
-from services.services.intake import change_state, lock_application
 from township.casework.clock import extend_clock, pause_clock, resume_clock, stop_clock
 from township.casework.timeline import append_entry
+from township.casework.workflow import lock, lock_family, transition
 from township.documents.services import issue_document
+from township.errors import DomainError
 from township.org.roles import Role, roles_of
 
 S = ApplicationStatus
 MAX_EXTENSION_DAYS = 10
 
 
-class ApprovalError(Exception):
+class ApprovalError(DomainError):
     """A back-office step that cannot be done; the message is for the approver."""
+
+
+def lock_application(application: Application) -> Application:
+    """Lock an application for a back-office step. A bundle's part locks its whole family (parent first,
+    then the parts, in primary-key order), like a withdrawal does, so the two never deadlock."""
+    if application.parent_id:
+        _parent, children = lock_family(application)
+        return next(child for child in children if child.pk == application.pk)
+    return lock(application)
 
 
 # --- who may do what -------------------------------------------------------------------------------
@@ -135,7 +145,7 @@ def start_review(*, application_id: int, at=None) -> Application | None:
         if application is None or application.status != S.ACCEPTED:
             return application
         if application.bundle_id and application.parent_id is None:
-            change_state(application, S.IN_REVIEW, actor=None, action="start-review", at=at)
+            transition(application, to=S.IN_REVIEW, actor=None, action="start-review", at=at)
             application.save()
             for child_id in application.children.order_by("pk").values_list("pk", flat=True):
                 start_review(application_id=child_id, at=at)
@@ -146,7 +156,7 @@ def start_review(*, application_id: int, at=None) -> Application | None:
         ]
         ReviewTask.objects.bulk_create(tasks)
         first = min(t.stage for t in tasks)
-        change_state(application, S.IN_REVIEW, actor=None, action="start-review", at=at)
+        transition(application, to=S.IN_REVIEW, actor=None, action="start-review", at=at)
         application.save()
         _activate(
             ReviewTask.objects.filter(application=application, stage=first).select_related(
@@ -219,10 +229,10 @@ def _decide(application: Application, *, approved: bool, by, at, reasons: str) -
     application.finished_at = at
     if approved:
         application.result_summary = str(_("Approved"))
-        change_state(application, S.APPROVED, actor=by, action="approve", at=at)
+        transition(application, to=S.APPROVED, actor=by, action="approve", at=at)
     else:
         application.result_summary = reasons[:2000]
-        change_state(application, S.DENIED, actor=by, action="deny", note=reasons[:500], at=at)
+        transition(application, to=S.DENIED, actor=by, action="deny", note=reasons[:500], at=at)
     application.save()
     application.result = issue_document(
         township=application.township,
@@ -256,9 +266,11 @@ def _decide_bundle_if_complete(parent_id: int, *, by, at) -> None:
         stop_clock(parent, at=at)
     parent.finished_at = at
     if all(status == S.APPROVED for status in parts):
-        change_state(parent, S.APPROVED, actor=by, action="approve", at=at)
+        transition(parent, to=S.APPROVED, actor=by, action="approve", at=at)
     else:
-        change_state(parent, S.DENIED, actor=by, action="deny", note=str(_("Some parts were denied.")), at=at)
+        transition(
+            parent, to=S.DENIED, actor=by, action="deny", note=str(_("Some parts were denied.")), at=at
+        )
     parent.save()
 
 
@@ -275,6 +287,13 @@ def request_supplement(*, application: Application, by, items: list[str], note: 
         application = lock_application(application)
         if application.status != S.IN_REVIEW:
             raise ApprovalError(_("Only an application in review can be sent back for a supplement."))
+        if ExcludedPeriod.objects.filter(application=application, ended_at__isnull=True).exists():
+            raise ApprovalError(
+                _(
+                    "The clock is paused for an excluded period (hearing, expert review, testing or notice); "
+                    "end it before asking for a supplement."
+                )
+            )
         _active_task_for(application, by)
         request = SupplementRequest.objects.create(
             application=application,
@@ -284,9 +303,9 @@ def request_supplement(*, application: Application, by, items: list[str], note: 
             requested_at=at,
         )
         pause_clock(application, at=at)
-        change_state(
+        transition(
             application,
-            S.SUPPLEMENT,
+            to=S.SUPPLEMENT,
             actor=by,
             action="request-supplement",
             note="、".join(items)[:500],
@@ -314,7 +333,7 @@ def supply_supplement(*, application: Application, by, at=None) -> Application:
             supplied_at=at
         )
         resume_clock(application, at=at)
-        change_state(application, S.IN_REVIEW, actor=by, action="supply-supplement", at=at)
+        transition(application, to=S.IN_REVIEW, actor=by, action="supply-supplement", at=at)
         application.save()
     return application
 

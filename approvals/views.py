@@ -1,5 +1,5 @@
 """Approvals: pages. E-supervision (overdue list, time against the promised limit per item and approver,
-public timelines), the staff inbox, and the resident's "supplement handed in" step."""
+public timelines), and the resident's "supplement handed in" step."""
 
 from datetime import timedelta
 
@@ -19,7 +19,9 @@ from approvals import selectors
 from approvals.services import ApprovalError, supply_supplement
 from services.selectors.applications import public_timeline, resident_applications
 from services.views.hall import resident_required
-from township.notify.models import InboxItem
+from township.casework.models import UrgingLevel
+from township.casework.urging import urge_case, urgings_for
+from township.errors import DomainError
 from township.org.roles import Role, roles_of
 
 SUPERVISORS = {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.DEPARTMENT_HEAD}
@@ -68,25 +70,52 @@ def supervised_timeline(request, pk):
     return render(
         request,
         "approvals/timeline.html",
-        {"application": application, "timeline": public_timeline(application)},
+        {
+            "application": application,
+            "timeline": public_timeline(application),
+            "urge_form": UrgeForm(),
+            "urgings": urgings_for(application)[:20],
+        },
+    )
+
+
+class UrgeForm(forms.Form):
+    level = forms.ChoiceField(
+        label=gettext_lazy("Level"), choices=UrgingLevel.choices, initial=UrgingLevel.URGE
+    )
+    note = forms.CharField(
+        label=gettext_lazy("What you expect of the handler"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 @login_required
-@require_GET
-def inbox(request):
-    items = InboxItem.objects.filter(user=request.user).order_by("read_at", "-created_at")[:200]
-    return render(request, "approvals/inbox.html", {"items": items})
-
-
-@login_required
 @require_POST
-def inbox_read(request, pk):
-    item = get_object_or_404(InboxItem, pk=pk, user=request.user)
-    if item.read_at is None:
-        item.read_at = timezone.now()
-        item.save(update_fields=["read_at"])
-    return redirect(item.url or "approvals-inbox")
+def urge(request, pk):
+    """Urge (催办) or supervise (督办) the approvers of an application from e-supervision."""
+    _supervisor(request)
+    application = selectors.supervised_application(request.user, pk)
+    if application is None:
+        raise Http404("not in your scope")
+    form = UrgeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            urge_case(
+                case=application,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                level=form.cleaned_data["level"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The handler has been told."))
+    return redirect("approvals-supervised-timeline", pk=pk)
 
 
 @resident_required
@@ -105,8 +134,7 @@ def supplement_supplied(request, pk):
 urlpatterns = [
     path("supervision/", supervision, name="approvals-supervision"),
     path("supervision/applications/<int:pk>/", supervised_timeline, name="approvals-supervised-timeline"),
-    path("inbox/", inbox, name="approvals-inbox"),
-    path("inbox/<int:pk>/read/", inbox_read, name="approvals-inbox-read"),
+    path("supervision/applications/<int:pk>/urge/", urge, name="approvals-urge"),
     path(
         "applications/<int:pk>/supplement-supplied/",
         supplement_supplied,

@@ -7,17 +7,29 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Services")
 
     def ready(self):
-        from services.models import Application, Rectification
+        from services.models import Application, QueueTicket, Rectification
+        from services.models.applications import WORKFLOW
+        from services.models.evaluations import RECTIFICATION_WORKFLOW
+        from services.models.queue import TICKET_WORKFLOW
+        from services.services.intake import notify_applicant
         from township import nav
         from township.casework.registry import register_case_type
+        from township.casework.workflow import case_transitioned
         from township.documents.types import register_document_type
 
-        register_case_type(Application)
-        register_case_type(Rectification)
+        register_case_type(Application, workflow=WORKFLOW, label=_("Application"), number_series="SQ")
+        register_case_type(
+            Rectification,
+            workflow=RECTIFICATION_WORKFLOW,
+            label=_("Rectification"),
+            url_name="services-rectification",
+        )
+        register_case_type(QueueTicket, workflow=TICKET_WORKFLOW, label=_("Queue ticket"))
+        # every state change of an application texts the applicant once
+        case_transitioned.connect(notify_applicant, sender=Application, dispatch_uid="services.applicant-sms")
         register_document_type("receipt", _("Acceptance receipt"), "SL")
         register_document_type("one_time_notice", _("One-time notice of missing materials"), "GZ")
         register_document_type("refusal", _("Notice of non-acceptance"), "BSL")
-        register_document_type("application", _("Application"), "SQ")
         from township.org.roles import Role, grant
 
         staff = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.COMMAND_CENTRE, Role.DEPARTMENT_HEAD}

@@ -5,8 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from services.errors import ApplicationNotPossible
 from township.casework.models import CaseClock
+from township.casework.workflow import Move, Workflow
 from township.identifiers import (
     mask_id_number,
     mask_phone,
@@ -34,23 +37,44 @@ class ApplicationStatus(models.TextChoices):
 
 
 S = ApplicationStatus
-# The one table of allowed moves. The back office (approvals) adds its steps between ACCEPTED and
-# RESULT_READY; withdrawal is possible at any point before a decision.
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
-    S.SUBMITTED: {S.ACCEPTED, S.NOTIFIED, S.NOT_ACCEPTED, S.COMPLETED, S.WITHDRAWN},
-    S.NOTIFIED: {S.SUBMITTED, S.ACCEPTED, S.NOT_ACCEPTED, S.COMPLETED, S.WITHDRAWN},
-    S.ACCEPTED: {S.IN_REVIEW, S.APPROVED, S.DENIED, S.WITHDRAWN},
-    S.IN_REVIEW: {S.SUPPLEMENT, S.APPROVED, S.DENIED, S.WITHDRAWN},
-    S.SUPPLEMENT: {S.IN_REVIEW, S.WITHDRAWN},
-    S.APPROVED: {S.RESULT_READY},
-    S.DENIED: {S.RESULT_READY},
-    S.RESULT_READY: {S.DELIVERED},
-    S.NOT_ACCEPTED: set(),
-    S.DELIVERED: set(),
-    S.COMPLETED: set(),
-    S.WITHDRAWN: set(),
-}
+# Everything still open before a decision; an application can be withdrawn from any of these.
+_BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.NOTIFIED, S.ACCEPTED, S.IN_REVIEW, S.SUPPLEMENT]
+# The one table of allowed moves. The back office (approvals) moves an application between ACCEPTED and
+# RESULT_READY; the labels are what every timeline shows.
+WORKFLOW = Workflow(
+    states=ApplicationStatus,
+    moves=[
+        Move("submit", _("Submitted"), sources=[S.DRAFT, S.NOTIFIED], target=S.SUBMITTED),
+        Move("accept", _("Accepted"), sources=[S.SUBMITTED, S.NOTIFIED], target=S.ACCEPTED),
+        Move("notify", _("One-time notice issued"), sources=[S.SUBMITTED, S.NOTIFIED], target=S.NOTIFIED),
+        Move("refuse", _("Not accepted"), sources=[S.SUBMITTED, S.NOTIFIED], target=S.NOT_ACCEPTED),
+        Move("complete", _("Completed on the spot"), sources=[S.SUBMITTED, S.NOTIFIED], target=S.COMPLETED),
+        Move("start-review", _("Review started"), sources=[S.ACCEPTED], target=S.IN_REVIEW),
+        Move("request-supplement", _("Supplement requested"), sources=[S.IN_REVIEW], target=S.SUPPLEMENT),
+        Move("supply-supplement", _("Supplement supplied"), sources=[S.SUPPLEMENT], target=S.IN_REVIEW),
+        Move("approve", _("Approved"), sources=[S.ACCEPTED, S.IN_REVIEW], target=S.APPROVED),
+        Move("deny", pgettext_lazy("decision", "Denied"), sources=[S.ACCEPTED, S.IN_REVIEW], target=S.DENIED),
+        Move("result-ready", _("Result ready"), sources=[S.APPROVED, S.DENIED], target=S.RESULT_READY),
+        Move("deliver", _("Result delivered"), sources=[S.RESULT_READY], target=S.DELIVERED),
+        Move("withdraw", _("Withdrawn"), sources=_BEFORE_DECISION, target=S.WITHDRAWN),
+    ],
+    error_class=ApplicationNotPossible,
+    labels={
+        "draft": _("Draft started"),
+        "receive": _("Received at the window"),
+        "assign": _("Assigned"),
+        "reassign": _("Reassigned"),
+        "opinion": _("Opinion given"),
+        "request-extension": _("Extension requested"),
+        "extend": _("Time limit extended"),
+        "refuse-extension": _("Extension refused"),
+        "pause": _("Clock paused (excluded period)"),
+        "resume": _("Clock resumed"),
+        "upload": _("Material uploaded"),
+    },
+)
+# Which states may follow which: read from the workflow, for pages that ask "could this still change?".
+TRANSITIONS: dict[str, set[str]] = {state: WORKFLOW.targets(state) for state in ApplicationStatus.values}
 # States in which the deadline clock runs (or is paused for a supplement).
 OPEN_STATES = {S.ACCEPTED, S.IN_REVIEW, S.SUPPLEMENT}
 FINISHED_STATES = {S.NOT_ACCEPTED, S.DELIVERED, S.COMPLETED, S.WITHDRAWN}
@@ -86,6 +110,9 @@ class ApplicationQuerySet(TownshipScopedQuerySet):
 
 class Application(TownshipOwned, CaseClock):
     """One request for one service item (or, with `bundle`, the parent of one child per bundled item)."""
+
+    # data scope (township.org.scope): the back office sees its department's, a resident their own
+    scope_paths = {"township": "township", "department": "department", "owner": "resident"}
 
     number = models.CharField(_("application number"), max_length=30, unique=True, null=True, blank=True)
     query_code = models.CharField(_("query code"), max_length=8, blank=True)

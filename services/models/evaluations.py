@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from services.errors import RectificationNotPossible
 from township.casework.models import CaseClock
+from township.casework.workflow import Move, Workflow
 from township.org.models import TownshipOwned
 
 
@@ -111,6 +113,19 @@ class RectificationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RECTIFIED = "rectified", _("Rectified, awaiting follow-up")
     CLOSED = "closed", _("Closed after follow-up")
+
+
+R = RectificationStatus
+RECTIFICATION_WORKFLOW = Workflow(
+    states=RectificationStatus,
+    moves=[
+        Move("rectify", _("Rectification recorded"), sources=[R.OPEN], target=R.RECTIFIED),
+        Move("close", _("Closed: the reviewer is satisfied"), sources=[R.RECTIFIED], target=R.CLOSED),
+        Move("reopen", _("Reopened: the reviewer is not satisfied"), sources=[R.RECTIFIED], target=R.OPEN),
+    ],
+    labels={"open": _("Opened by a bad review"), "classify": _("Verified and sorted")},
+    error_class=RectificationNotPossible,
+)
 
 
 class Rectification(TownshipOwned, CaseClock):

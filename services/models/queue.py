@@ -4,7 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from services.errors import TicketNotPossible
+from township.casework.workflow import Move, Workflow
 from township.org.models import TownshipOwned
 
 
@@ -20,6 +23,29 @@ class TicketStatus(models.TextChoices):
     DONE = "done", _("Done")
     SKIPPED = "skipped", _("Skipped (did not come)")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+T = TicketStatus
+# Tickets are short-lived hall records, not casework: their moves are checked but not put on a timeline.
+TICKET_WORKFLOW = Workflow(
+    states=TicketStatus,
+    records_timeline=False,
+    error_class=TicketNotPossible,
+    moves=[
+        Move("call", _("Called"), sources=[T.WAITING], target=T.CALLED),
+        Move("recall", _("Called again"), sources=[T.CALLED], target=T.CALLED),
+        Move("serve", _("Being served"), sources=[T.CALLED], target=T.SERVING),
+        Move("finish", pgettext_lazy("queue ticket", "Done"), sources=[T.CALLED, T.SERVING], target=T.DONE),
+        Move("skip", _("Did not come"), sources=[T.CALLED], target=T.SKIPPED),
+        Move(
+            "transfer",
+            _("Sent to another window"),
+            sources=[T.CALLED, T.SERVING, T.SKIPPED],
+            target=T.WAITING,
+        ),
+        Move("cancel", _("Cancelled"), sources=[T.WAITING], target=T.CANCELLED),
+    ],
+)
 
 
 class QueueTicket(TownshipOwned):

@@ -7,32 +7,30 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from services.models import Application, ApplicationStatus, Channel
-from township.casework.timeline import entries_for
+from township.casework.display import Audience, timeline_rows
 from township.identifiers import normalise
-from township.org.models import scope_for
-from township.org.roles import Role, roles_of
+from township.org.scope import ScopeKind, data_scope, visible_to
 
 LIST_RELATED = ("item_version", "bundle", "department", "township")
-DEPARTMENT_ROLES = {Role.APPROVER, Role.CHIEF_REPRESENTATIVE, Role.DEPARTMENT_HEAD}
-TOWNSHIP_ROLES = {Role.WINDOW_CLERK, Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN}
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Staff who may view applications see their township's (county admins their county's); everyone
-    else only their own and those they applied for as an agent (a grid member helping a resident)."""
+    """Staff who may view applications see those in their data scope (township.org.scope): township-wide
+    roles their township's, the back office its departments' and the bundles their parts belong to;
+    everyone else only their own and those they applied for as an agent (a grid member helping)."""
     base = Application.objects.select_related(*LIST_RELATED)
     if not getattr(user, "is_authenticated", False):
         return base.none()
-    kind, _value = scope_for(user)
-    if kind != "none" and user.has_perm("services.view_application"):
-        roles = roles_of(user)
-        if roles & DEPARTMENT_ROLES and not roles & TOWNSHIP_ROLES:
-            # the back office sees its own department's applications (and the bundles they belong to)
-            department = getattr(user.staff_profile, "department_id", None)
-            own = Q(department_id=department) | Q(children__department_id=department)
-            return base.visible_to(user).filter(pk__in=Application.objects.filter(own).values("pk"))
-        return base.visible_to(user)
-    return base.filter(Q(resident=user) | Q(agent=user))
+    scope = data_scope(user)
+    if scope.kind in (ScopeKind.SELF, ScopeKind.NONE) or not user.has_perm("services.view_application"):
+        return base.filter(Q(resident=user) | Q(agent=user))
+    if scope.kind == ScopeKind.DEPARTMENT:
+        departments = sorted(scope.department_ids)
+        parts = Application.objects.filter(department_id__in=departments, parent__isnull=False)
+        return base.filter(township_id=scope.township_id).filter(
+            Q(department_id__in=departments) | Q(pk__in=parts.values("parent_id"))
+        )
+    return visible_to(base, user)
 
 
 def resident_applications(user) -> QuerySet[Application]:
@@ -100,14 +98,22 @@ def tracked_application(number: str, code: str) -> Application | None:
     return application
 
 
+def application_parts(application: Application) -> list[tuple[Application, str]]:
+    """A bundle's children with the label each shows on a timeline; nothing (and no query) otherwise."""
+    if not application.bundle_id or application.parent_id:
+        return []
+    children = application.children.select_related("department", "item_version").order_by("pk")
+    return [
+        (child, " · ".join(filter(None, [child.title, child.department.name if child.department_id else ""])))
+        for child in children
+    ]
+
+
 def public_timeline(application: Application) -> list:
-    """What the applicant may see: the public entries of the application (and of a bundle's children)."""
-    entries = list(entries_for(application, include_internal=False))
-    for child in application.children.select_related("department", "item_version").order_by("pk"):
-        for entry in entries_for(child, include_internal=False):
-            entry.child = child
-            entries.append(entry)
-    labels = dict(ApplicationStatus.choices)
-    for entry in entries:
-        entry.state_label = labels.get(entry.to_state, "")
-    return sorted(entries, key=lambda e: (e.created_at, e.seq))
+    """What the applicant sees: the public entries of the application and of a bundle's parts."""
+    return timeline_rows(application, audience=Audience.PUBLIC, parts=application_parts(application))
+
+
+def staff_timeline(application: Application) -> list:
+    """What staff who may see the application read: every entry, with names and internal notes."""
+    return timeline_rows(application, audience=Audience.STAFF, parts=application_parts(application))

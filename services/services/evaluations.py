@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from services.errors import EvaluationError
 from services.models import (
     BAD_LEVELS,
     Application,
@@ -30,6 +31,7 @@ from services.models import (
 from township.casework.clock import start_clock, stop_clock
 from township.casework.models import LimitUnit
 from township.casework.timeline import append_entry
+from township.casework.workflow import lock, transition
 from township.notify.services import send_sms
 
 logger = logging.getLogger(__name__)
@@ -38,11 +40,6 @@ LINK_SALT = "services.evaluation"
 LINK_MAX_AGE = 30 * 24 * 3600
 NOT_YET_RATEABLE = {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}
 R = RectificationStatus
-TRANSITIONS = {R.OPEN: {R.RECTIFIED}, R.RECTIFIED: {R.CLOSED, R.OPEN}, R.CLOSED: set()}
-
-
-class EvaluationError(Exception):
-    """An evaluation step that cannot be done; the message is for the user."""
 
 
 def is_rateable(application: Application) -> bool:
@@ -146,22 +143,6 @@ def _open_rectification(evaluation: Evaluation, *, at) -> Rectification:
     return rectification
 
 
-def _lock(rectification: Rectification) -> Rectification:
-    return Rectification.objects.select_for_update().get(pk=rectification.pk)
-
-
-def _move(rectification: Rectification, to: str, *, by, action: str, note: str = "", at=None) -> None:
-    if to not in TRANSITIONS[rectification.status]:
-        raise EvaluationError(
-            _("A rectification that is “%(state)s” cannot become “%(target)s”.")
-            % {"state": R(rectification.status).label, "target": R(to).label}
-        )
-    source, rectification.status = rectification.status, to
-    append_entry(
-        rectification, action=action, actor=by, from_state=source, to_state=to, note=note[:500], at=at
-    )
-
-
 def classify_rectification(
     *, rectification: Rectification, by, category: str, verification: str
 ) -> Rectification:
@@ -172,7 +153,7 @@ def classify_rectification(
     if not verification:
         raise EvaluationError(_("Write down what the verification found."))
     with transaction.atomic():
-        rectification = _lock(rectification)
+        rectification = lock(rectification)
         if rectification.status != R.OPEN:
             raise EvaluationError(_("Only an open rectification can be sorted."))
         rectification.category, rectification.verification = category, verification[:4000]
@@ -190,11 +171,11 @@ def record_rectification(*, rectification: Rectification, by, measures: str, at=
     if not measures:
         raise EvaluationError(_("Describe what was done."))
     with transaction.atomic():
-        rectification = _lock(rectification)
+        rectification = lock(rectification)
         if not rectification.category:
             raise EvaluationError(_("Sort the review before recording the rectification."))
         # the transition check comes first: the clock of a rectified or closed one has already stopped
-        _move(rectification, R.RECTIFIED, by=by, action="rectify", note=measures, at=at)
+        transition(rectification, to=R.RECTIFIED, actor=by, action="rectify", note=measures[:500], at=at)
         rectification.measures, rectification.rectified_at = measures[:4000], at
         stop_clock(rectification, at=at)
         rectification.save()
@@ -207,7 +188,7 @@ def record_follow_up(
     """The call back to the reviewer. Satisfied: closed. Not satisfied: open again with a new deadline."""
     contacted_at = contacted_at or timezone.now()
     with transaction.atomic():
-        rectification = _lock(rectification)
+        rectification = lock(rectification)
         if rectification.status != R.RECTIFIED:
             raise EvaluationError(_("Follow up with the reviewer after the rectification is recorded."))
         follow_up = FollowUp.objects.create(
@@ -218,9 +199,13 @@ def record_follow_up(
             note=(note or "")[:2000],
         )
         if is_satisfied:
-            _move(rectification, R.CLOSED, by=by, action="close", note=note or "", at=contacted_at)
+            transition(
+                rectification, to=R.CLOSED, actor=by, action="close", note=(note or "")[:500], at=contacted_at
+            )
         else:
-            _move(rectification, R.OPEN, by=by, action="reopen", note=note or "", at=contacted_at)
+            transition(
+                rectification, to=R.OPEN, actor=by, action="reopen", note=(note or "")[:500], at=contacted_at
+            )
             start_clock(
                 rectification,
                 at=contacted_at,

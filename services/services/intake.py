@@ -15,6 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from services.errors import ApplicationNotPossible as InvalidTransition
+from services.errors import IntakeError
 from services.models import (
     ApplicantKind,
     Application,
@@ -28,35 +30,22 @@ from services.models import (
     Necessity,
     ServiceItem,
 )
-from services.models.applications import TRANSITIONS
+from services.models.applications import WORKFLOW
 from services.selectors.catalog import bundle_listed_items, bundle_materials
 from services.services.evaluations import send_evaluation_invitation
+from services.signals import application_accepted
 from township.casework.clock import start_clock, stop_clock
 from township.casework.models import LimitUnit
+from township.casework.numbers import next_number
 from township.casework.timeline import append_entry
-from township.documents.services import format_number, issue_document, next_serial, qr_data_uri
+from township.casework.workflow import lock, lock_family, transition
+from township.documents.services import issue_document, qr_data_uri
 from township.identifiers import normalise
 from township.notify.services import send_sms
 from township.org.models import ResidentAccount
 
 S = ApplicationStatus
-
-
-# Functions called with an application id after an acceptance commits (the back office starts the review).
-ACCEPTANCE_HOOKS: list = []
-
-
-class IntakeError(Exception):
-    """An intake step that cannot be done; the message is for the user."""
-
-    def __init__(self, message, *, field_errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field_errors = field_errors or {}
-
-
-class InvalidTransition(IntakeError):
-    pass
+APPLICATION_SERIES = "SQ"  # QS-SQ-2026-000001
 
 
 class MaterialsIncomplete(IntakeError):
@@ -178,37 +167,7 @@ def clean_checklist(application: Application, raw: dict) -> dict:
 
 
 def _lock(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("item_version", "township", "bundle", "item")
-        .get(pk=application.pk)
-    )
-
-
-def _move(application: Application, to: str, *, actor, action: str, note: str = "", at=None):
-    """Change state along the transition table, write the timeline entry, and SMS the applicant."""
-    source = application.status
-    if to not in TRANSITIONS.get(source, set()):
-        raise InvalidTransition(
-            _("An application that is “%(state)s” cannot become “%(target)s”.")
-            % {"state": S(source).label, "target": S(to).label}
-        )
-    application.status = to
-    entry = append_entry(
-        application, action=action, actor=actor, from_state=source, to_state=to, note=note, at=at
-    )
-    _notify_applicant(application, entry_seq=entry.seq)
-    return entry
-
-
-def change_state(application: Application, to: str, *, actor, action: str, note: str = "", at=None):
-    """Move a locked application along the transition table, with its timeline entry and SMS; for the
-    back office, whose steps sit between acceptance and the result."""
-    return _move(application, to, actor=actor, action=action, note=note, at=at)
-
-
-def lock_application(application: Application) -> Application:
-    return _lock(application)
+    return lock(application, related=("item_version", "township", "bundle", "item"))
 
 
 def tracking_url(application: Application) -> str:
@@ -274,8 +233,10 @@ def sms_text(application: Application) -> str:
     }
 
 
-def _notify_applicant(application: Application, *, entry_seq: int) -> None:
-    """One SMS per state change, keyed by the timeline entry, so a retried step never sends twice."""
+def notify_applicant(sender, *, case: Application, entry, **kwargs) -> None:
+    """One SMS per state change, keyed by the timeline entry, so a retried step never sends twice.
+    Connected to `case_transitioned` for applications (services/apps.py)."""
+    application, entry_seq = case, entry.seq
     if not application.applicant_phone or application.parent_id:
         return
     with translation.override(settings.LANGUAGE_CODE):
@@ -292,11 +253,7 @@ def _notify_applicant(application: Application, *, entry_seq: int) -> None:
 def _number(application: Application, at) -> None:
     if application.number:
         return
-    year = timezone.localtime(at).year
-    serial = next_serial(township=application.township, doc_type="application", year=year)
-    application.number = format_number(
-        township=application.township, doc_type="application", year=year, serial=serial
-    )
+    application.number = next_number(township=application.township, series=APPLICATION_SERIES, at=at)
     application.query_code = f"{secrets.randbelow(10**6):06d}"
 
 
@@ -532,7 +489,7 @@ def submit_application(*, application: Application, by) -> Application:
             )
         _number(application, now)
         application.submitted_at = now
-        _move(application, S.SUBMITTED, actor=by, action="submit", at=now)
+        transition(application, to=S.SUBMITTED, actor=by, action="submit", at=now)
         application.save()
     return application
 
@@ -627,12 +584,13 @@ def accept_application(
         start_clock(
             application, at=at, limit_value=limit, limit_unit=LimitUnit.WORKING_DAYS, yellow_threshold=yellow
         )
-        _move(application, S.ACCEPTED, actor=clerk, action="accept", at=at)
+        transition(application, to=S.ACCEPTED, actor=clerk, action="accept", at=at)
         application.save()
         if application.bundle_id:
             _fan_out(application, clerk=clerk, at=at, versions=versions)
-        for hook in ACCEPTANCE_HOOKS:
-            transaction.on_commit(lambda hook=hook, pk=application.pk: hook(pk))
+        transaction.on_commit(
+            lambda pk=application.pk: application_accepted.send(sender=Application, application_id=pk)
+        )
         if with_receipt:
             application.receipt = _issue_receipt(application, clerk=clerk, at=at, lines=lines)
             application.save(update_fields=["receipt"])
@@ -748,7 +706,7 @@ def complete_immediately(
         application.window = window or application.window
         application.accepted_at = application.finished_at = at
         application.result_summary = result[:2000]
-        _move(application, S.COMPLETED, actor=clerk, action="complete", note=result[:500], at=at)
+        transition(application, to=S.COMPLETED, actor=clerk, action="complete", note=result[:500], at=at)
         application.save()
         send_evaluation_invitation(application=application)
     return application
@@ -770,7 +728,7 @@ def issue_one_time_notice(*, application: Application, clerk, checklist: dict, n
         application.checklist = checklist
         application.clerk = clerk
         names = "、".join(line.name for line in lacking)
-        _move(application, S.NOTIFIED, actor=clerk, action="notify", note=names[:500], at=at)
+        transition(application, to=S.NOTIFIED, actor=clerk, action="notify", note=names[:500], at=at)
         application.save()
         application.notice = issue_document(
             township=application.township,
@@ -806,7 +764,7 @@ def refuse_application(*, application: Application, clerk, reason: str, at=None)
         application.refusal_reason = reason[:2000]
         application.clerk = clerk
         application.finished_at = at
-        _move(application, S.NOT_ACCEPTED, actor=clerk, action="refuse", note=reason[:500], at=at)
+        transition(application, to=S.NOT_ACCEPTED, actor=clerk, action="refuse", note=reason[:500], at=at)
         application.save()
         application.notice = issue_document(
             township=application.township,
@@ -823,24 +781,24 @@ def refuse_application(*, application: Application, clerk, reason: str, at=None)
 
 
 def withdraw_application(*, application: Application, by, reason: str = "", at=None):
-    """The applicant withdraws before a decision; the clock stops."""
+    """The applicant withdraws before a decision; the clock stops. A bundle's parts are withdrawn with it,
+    the whole family locked in one go so that a part being decided at the same moment waits its turn."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = _lock(application)
+        parent, children = lock_family(application)
+        application = next(c for c in (parent, *children) if c.pk == application.pk)
         if application.status == S.WITHDRAWN:
             return application
-        if application.is_clock_running:
-            stop_clock(application, at=at)
-        application.finished_at = at
-        _move(application, S.WITHDRAWN, actor=by, action="withdraw", note=reason.strip()[:500], at=at)
-        application.save()
-        for child in application.children.select_for_update():
-            if S.WITHDRAWN in TRANSITIONS.get(child.status, set()):
-                if child.is_clock_running:
-                    stop_clock(child, at=at)
-                child.finished_at = at
-                _move(child, S.WITHDRAWN, actor=by, action="withdraw", at=at)
-                child.save()
+        parts = children if application is parent else []
+        for case in (application, *parts):
+            if case is not application and not WORKFLOW.allows(case.status, S.WITHDRAWN):
+                continue
+            if case.is_clock_running:
+                stop_clock(case, at=at)
+            case.finished_at = at
+            note = reason.strip()[:500] if case is application else ""
+            transition(case, to=S.WITHDRAWN, actor=by, action="withdraw", note=note, at=at)
+            case.save()
     return application
 
 
@@ -857,7 +815,7 @@ def mark_result_ready(*, application: Application, by, result_summary: str = "",
             application.result_summary = result_summary.strip()[:2000]
         if application.is_clock_running:
             stop_clock(application, at=at)
-        _move(application, S.RESULT_READY, actor=by, action="result-ready", at=at)
+        transition(application, to=S.RESULT_READY, actor=by, action="result-ready", at=at)
         application.save()
     return application
 
@@ -879,7 +837,7 @@ def deliver_result(*, application: Application, by, postal_tracking_number: str 
         application.postal_tracking_number = number[:40]
         application.delivered_at = at
         application.finished_at = at
-        _move(application, S.DELIVERED, actor=by, action="deliver", note=number, at=at)
+        transition(application, to=S.DELIVERED, actor=by, action="deliver", note=number, at=at)
         application.save()
         send_evaluation_invitation(application=application)
     return application

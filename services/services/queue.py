@@ -11,7 +11,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from services.errors import QueueError
 from services.models import Appointment, QueueTicket, TicketKind, TicketStatus
+from township.casework.workflow import lock, transition
 from township.identifiers import normalise, validate_mobile_phone
 from township.notify.services import send_sms
 
@@ -20,19 +22,6 @@ APPOINTMENT_PRIORITY = 10
 # A checked-in appointment may arrive this early before its slot, or this late after its start.
 CHECK_IN_EARLY = timedelta(minutes=60)
 CHECK_IN_LATE = timedelta(minutes=30)
-
-TRANSITIONS = {
-    T.WAITING: {T.CALLED, T.CANCELLED},
-    T.CALLED: {T.CALLED, T.SERVING, T.DONE, T.SKIPPED, T.WAITING},
-    T.SERVING: {T.DONE, T.WAITING},
-    T.DONE: set(),
-    T.SKIPPED: {T.WAITING},
-    T.CANCELLED: set(),
-}
-
-
-class QueueError(Exception):
-    """A queue action that cannot be done; the message is for the user."""
 
 
 def _lock_day(township_id: int, day, prefix: str) -> None:
@@ -177,15 +166,6 @@ def current_ticket(window) -> QueueTicket | None:
     )
 
 
-def _move(ticket: QueueTicket, to: str) -> None:
-    if to not in TRANSITIONS[ticket.status]:
-        raise QueueError(
-            _("Ticket %(number)s is “%(state)s”; that is not possible now.")
-            % {"number": ticket.number, "state": T(ticket.status).label}
-        )
-    ticket.status = to
-
-
 def _announce(ticket: QueueTicket) -> None:
     if ticket.phone:
         send_sms(
@@ -204,6 +184,8 @@ def call_next_ticket(*, clerk, at=None) -> QueueTicket | None:
     at = at or timezone.now()
     window = _require_window(clerk)
     with transaction.atomic():
+        # One call at a time per window: two clicks (or two tabs) must not call two people to it.
+        window = lock(window)
         if current_ticket(window) is not None:
             raise QueueError(_("Finish, skip or transfer the current ticket before calling the next one."))
         ticket = (
@@ -219,7 +201,7 @@ def call_next_ticket(*, clerk, at=None) -> QueueTicket | None:
         )
         if ticket is None:
             return None
-        _move(ticket, T.CALLED)
+        transition(ticket, to=T.CALLED, actor=clerk, action="call")
         ticket.window, ticket.clerk, ticket.called_at, ticket.call_count = window, clerk, at, 1
         ticket.save(update_fields=["status", "window", "clerk", "called_at", "call_count"])
         _announce(ticket)
@@ -239,7 +221,7 @@ def _own_ticket(ticket_id, clerk) -> QueueTicket:
 def recall_ticket(*, ticket_id, clerk, at=None) -> QueueTicket:
     with transaction.atomic():
         ticket = _own_ticket(ticket_id, clerk)
-        _move(ticket, T.CALLED)
+        transition(ticket, to=T.CALLED, actor=clerk, action="recall")
         ticket.call_count += 1
         ticket.called_at = ticket.called_at or (at or timezone.now())
         ticket.save(update_fields=["status", "call_count", "called_at"])
@@ -252,7 +234,7 @@ def finish_ticket(*, ticket_id, clerk, at=None) -> QueueTicket:
         ticket = _own_ticket(ticket_id, clerk)
         if ticket.status == T.DONE:
             return ticket
-        _move(ticket, T.DONE)
+        transition(ticket, to=T.DONE, actor=clerk, action="finish")
         ticket.finished_at = at or timezone.now()
         ticket.save(update_fields=["status", "finished_at"])
     return ticket
@@ -264,7 +246,7 @@ def skip_ticket(*, ticket_id, clerk, at=None) -> QueueTicket:
         ticket = _own_ticket(ticket_id, clerk)
         if ticket.status == T.SKIPPED:
             return ticket
-        _move(ticket, T.SKIPPED)
+        transition(ticket, to=T.SKIPPED, actor=clerk, action="skip")
         ticket.finished_at = at or timezone.now()
         ticket.save(update_fields=["status", "finished_at"])
     return ticket
@@ -278,7 +260,7 @@ def transfer_ticket(*, ticket_id, clerk, to_window) -> QueueTicket:
             raise QueueError(_("Choose an open window of this hall."))
         if to_window.pk == ticket.window_id:
             raise QueueError(_("The ticket is already at this window."))
-        _move(ticket, T.WAITING)
+        transition(ticket, to=T.WAITING, actor=clerk, action="transfer")
         ticket.target_window = to_window
         ticket.window = ticket.clerk = ticket.called_at = None
         ticket.call_count = 0

@@ -28,21 +28,15 @@ from services.services.evaluations import (
     submit_evaluation,
 )
 from services.views.hall import resident_required
+from township.audit.services import record_personal_data_view
 from township.casework.clock import current_level, remaining
-from township.casework.timeline import entries_for
+from township.casework.display import Audience, timeline_rows
 from township.identifiers import mask_phone
 from township.org.models import Township, scope_for
 from township.org.roles import Role, roles_of
 
 OVERSEERS = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.COMMAND_CENTRE, Role.DEPARTMENT_HEAD}
 HANDLERS = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.DEPARTMENT_HEAD}
-ACTION_LABELS = {
-    "open": gettext_lazy("Opened by a bad review"),
-    "classify": gettext_lazy("Verified and sorted"),
-    "rectify": gettext_lazy("Rectification recorded"),
-    "close": gettext_lazy("Closed: the reviewer is satisfied"),
-    "reopen": gettext_lazy("Reopened: the reviewer is not satisfied"),
-}
 
 
 class RatingForm(forms.Form):
@@ -253,10 +247,10 @@ def _detail(request, rectification, forms_=None):
     may_handle = bool(roles_of(request.user) & HANDLERS)
     now = timezone.now()
     left, level = _deadline(rectification, now)
-    timeline = list(entries_for(rectification, include_internal=True))
-    for entry in timeline:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+    timeline = timeline_rows(rectification, audience=Audience.STAFF)
     phone = rectification.evaluation.reviewer_phone if rectification.evaluation.is_named else ""
+    if phone and may_handle:
+        record_personal_data_view(request=request, obj=rectification, field="reviewer_phone")
     forms_ = forms_ or {}
     step = _next_step(rectification) if may_handle else None
     # A refused step whose form is not the one on show (the case moved on meanwhile): say why at the top.

@@ -1,0 +1,187 @@
+"""The back office on the kernel's workflow: refusals are messages (never 500s), a bundle withdrawn while a
+part is decided never deadlocks, timelines read as people's words, urging from e-supervision."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from approvals.services import (
+    ApprovalError,
+    approve_application,
+    request_supplement,
+    start_excluded_period,
+    start_review,
+)
+from services.models import Application, ApplicationStatus, Bundle, BundleItem
+from services.selectors.applications import public_timeline, staff_timeline
+from services.services.intake import accept_application, receive_at_window, withdraw_application
+from tests.approvals.helpers import Office, assignee_of
+from tests.factories import make_staff
+from tests.services.intake_helpers import applicant, full_checklist
+from township.casework.models import Urging
+from township.notify.models import InboxItem, OutboxMessage
+from township.org.roles import Role
+
+S = ApplicationStatus
+
+
+@pytest.mark.django_db
+def test_a_supplement_asked_during_an_excluded_period_is_refused_with_a_clear_message(client):
+    office = Office(chiefs=1)
+    application = office.in_review()
+    chief = assignee_of(application)
+    start_excluded_period(application=application, by=chief, kind="hearing")
+    with translation.override("en"), pytest.raises(ApprovalError, match="excluded period"):
+        request_supplement(application=application, by=chief, items=["户口簿"])
+    # through the admin page: a message on the case page, not a server error
+    client.force_login(chief)
+    response = client.post(
+        reverse("admin:approvals_reviewcase_act", args=[application.pk, "supplement"]),
+        {"items": "户口簿", "note": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    page = client.get(response.url)
+    messages = [str(m) for m in page.context["messages"]]
+    assert any("excluded period" in m or "不计算" in m or "期间" in m for m in messages), messages
+    application.refresh_from_db()
+    assert application.status == S.IN_REVIEW
+
+
+def _bundle_in_review():
+    office = Office(chiefs=1)
+    second = Office(chiefs=1, township=office.township)
+    items = [office.item(name="出生医学证明登记"), second.item(name="户口登记")]
+    bundle = Bundle.objects.create(township=office.township, code="BIRTH", name="出生一件事")
+    for order, item in enumerate(items):
+        BundleItem.objects.create(bundle=bundle, item=item, order=order)
+    received = receive_at_window(
+        township=office.township, clerk=office.clerk, bundle=bundle, applicant=applicant()
+    )
+    parent = accept_application(
+        application=received, clerk=office.clerk, checklist=full_checklist(received), with_receipt=False
+    )
+    start_review(application_id=parent.pk)
+    return parent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_a_bundle_while_a_part_is_decided_gives_one_clear_outcome_and_no_deadlock():
+    parent = _bundle_in_review()
+    part = parent.children.order_by("pk").last()  # the later row: the old code locked it before the parent
+    chief = assignee_of(part)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def decide():
+        try:
+            barrier.wait()
+            approve_application(application=Application.objects.get(pk=part.pk), by=chief)
+            outcomes["decide"] = "done"
+        except Exception as error:  # noqa: BLE001 - the test reports whatever happened
+            outcomes["decide"] = error
+        finally:
+            connection.close()
+
+    def withdraw():
+        try:
+            barrier.wait()
+            withdraw_application(application=Application.objects.get(pk=parent.pk), by=parent.clerk)
+            outcomes["withdraw"] = "done"
+        except Exception as error:  # noqa: BLE001
+            outcomes["withdraw"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide), threading.Thread(target=withdraw)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(t.is_alive() for t in threads)
+    assert outcomes["withdraw"] == "done", outcomes
+    part.refresh_from_db()
+    parent.refresh_from_db()
+    assert parent.status == S.WITHDRAWN
+    if outcomes["decide"] == "done":  # the decision came first: the part stays decided
+        assert part.status == S.APPROVED
+    else:  # the withdrawal came first: the decision is refused with a message, not a deadlock
+        assert isinstance(outcomes["decide"], ApprovalError), outcomes
+        assert part.status == S.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_residents_and_approvers_read_translated_labels_and_names():
+    office = Office(chiefs=1)
+    office.clerk.first_name, office.clerk.last_name = "窗口", "王"
+    office.clerk.save()
+    application = office.in_review()
+    chief = assignee_of(application)
+    chief.first_name, chief.last_name = "首席", "李"
+    chief.save()
+    request_supplement(application=application, by=chief, items=["户口簿"], note="请补户口簿")
+    with translation.override("zh-hans"):
+        public = public_timeline(Application.objects.get(pk=application.pk))
+        staff = staff_timeline(Application.objects.get(pk=application.pk))
+    public_labels = [row.label for row in public]
+    assert "已受理" in public_labels or "受理" in "".join(public_labels)
+    assert not any(row.label in {"accept", "start-review", "request-supplement", "pause"} for row in public)
+    assert all(row.actor_name == "" for row in public)  # no staff names on the applicant's side
+    assert not any(row.is_internal for row in public)
+    staff_names = {row.actor_name for row in staff}
+    assert "王窗口" in staff_names and "李首席" in staff_names
+    assert chief.username not in staff_names
+    assert not any(row.label in {"accept", "start-review", "request-supplement", "assign"} for row in staff)
+
+
+@pytest.mark.django_db
+def test_the_resident_tracking_page_shows_translated_labels(client):
+    office = Office(chiefs=1)
+    application = office.in_review()
+    page = client.get(
+        reverse("services-track"),
+        {"number": application.number, "code": application.query_code},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "start-review" not in body and ">accept<" not in body
+
+
+@pytest.mark.django_db
+def test_urging_from_supervision_notifies_the_approver_once(client, django_capture_on_commit_callbacks):
+    office = Office(chiefs=1)
+    application = office.in_review()
+    chief = assignee_of(application)
+    chief.staff_profile.phone = "13900001234"
+    chief.staff_profile.save()
+    command = make_staff(Role.COMMAND_CENTRE, township=office.township)
+    client.force_login(command)
+    url = reverse("approvals-urge", args=[application.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"note": "请今天处理", "level": "urge"})
+        again = client.post(url, {"note": "请今天处理", "level": "urge"})  # a double click
+    assert first.status_code == 302 and again.status_code == 302
+    assert Urging.objects.filter(urged_user=chief).count() == 1
+    assert InboxItem.objects.filter(user=chief, key__startswith="urging:").count() == 1
+    assert (
+        OutboxMessage.objects.filter(recipient="13900001234", idempotency_key__startswith="urging:").count()
+        == 1
+    )
+    rows = staff_timeline(application)
+    assert any(row.action == "urge" and "请今天处理" in row.note for row in rows)
+
+
+@pytest.mark.django_db
+def test_urging_a_case_of_another_township_is_refused(client):
+    office = Office(chiefs=1)
+    application = office.in_review()
+    other = Office(chiefs=1)
+    command = make_staff(Role.COMMAND_CENTRE, township=other.township)
+    client.force_login(command)
+    response = client.post(reverse("approvals-urge", args=[application.pk]), {"note": "x", "level": "urge"})
+    assert response.status_code == 404
+    assert not Urging.objects.exists()
