@@ -244,7 +244,9 @@ class ReviewCaseAdmin(admin.ModelAdmin):
     def warning_column(self, obj):
         if obj.status not in OPEN_STATES:
             return "—"
-        label = {WarningLevel.RED: _("Red"), WarningLevel.YELLOW: _("Yellow")}.get(obj.warning_level, _("Normal"))
+        label = {WarningLevel.RED: _("Red"), WarningLevel.YELLOW: _("Yellow")}.get(
+            obj.warning_level, _("Normal")
+        )
         # Colours come from static/css/admin.css: the CSP drops inline style attributes.
         return format_html('<span class="warning-badge level-{}">{}</span>', obj.warning_level, label)
 

@@ -30,6 +30,7 @@ urlpatterns = [
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 
+handler400 = "township.views.bad_request"
 handler403 = "township.views.permission_denied"
 handler404 = "township.views.page_not_found"
 handler500 = "township.views.server_error"

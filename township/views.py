@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -133,12 +133,24 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+def _render_without_context_processors(template_name: str) -> str:
+    """Whatever broke the request may break the context processors too: give the page only the name."""
+    return loader.get_template(template_name).render({"PORTAL_NAME": settings.PORTAL_NAME})
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    try:
+        body = _render_without_context_processors("400.html")
+    except Exception:  # noqa: BLE001 - the error page must never fail in turn
+        body = "<h1>Bad Request (400)</h1>"
+    return HttpResponseBadRequest(body)
+
+
 @requires_csrf_token
 def server_error(request):
-    """Rendered without the context processors: whatever broke the page may break them too."""
     try:
-        template = loader.get_template("500.html")
-        body = template.render({"PORTAL_NAME": settings.PORTAL_NAME})
+        body = _render_without_context_processors("500.html")
     except Exception:  # noqa: BLE001 - the error page must never fail in turn
         body = "<h1>Server Error (500)</h1>"
     return HttpResponseServerError(body)

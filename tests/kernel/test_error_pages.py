@@ -78,3 +78,23 @@ def test_error_pages_are_in_the_portals_language(client):
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert '<html lang="zh-hans"' in response.content.decode()
     assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_an_expired_form_shows_our_own_page_not_djangos_csrf_page():
+    response = Client(enforce_csrf_checks=True).post("/display-mode/", {"mode": "elderly"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert 'id="error-page"' in html and gettext("This form has expired") in html
+    assert "CSRF verification failed" not in html
+
+
+@pytest.mark.urls("tests.kernel.error_urls")
+def test_a_malformed_request_shows_our_own_400_page(settings):
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["context_processors"].append(f"{__name__}.broken_context_processor")
+    settings.TEMPLATES = templates
+    response = Client().get("/suspicious/")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-page"' in html and gettext("The request could not be read") in html
+    assert "Bad Request (400)" not in html
