@@ -110,8 +110,10 @@ def evaluate_window(request):
     """The tablet facing the applicant at the window: rates the clerk's last finished visit."""
     if Role.WINDOW_CLERK not in roles_of(request.user):
         raise PermissionDenied(_("The rating tablet belongs to a window clerk's session."))
-    # From here on this session is the tablet: every other page leads back here until the clerk's password.
-    lock_session_to(request, "services-evaluate-window")
+    if request.method == "POST" and request.POST.get("tablet") == "lock":
+        # From here on this session is the tablet: every other page leads back here until the clerk's password.
+        lock_session_to(request, "services-evaluate-window")
+        return redirect("services-evaluate-window")
     window = getattr(getattr(request.user, "staff_profile", None), "window", None)
     ticket = None
     if window is not None:

@@ -45,6 +45,7 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
     public = [
         "/",
         "/verify/",
+        "/no-such-page/",
         f"/services/?township={code}",
         f"/services/queue/kiosk/?township={code}",
         f"/services/queue/display/?township={code}",

@@ -93,10 +93,14 @@ def test_the_elderly_mode_is_switched_on_from_any_page_and_sticks(page, item):
 
 
 def test_the_rating_tablet_keeps_the_applicant_on_the_tablet(page, live_server, item):
-    clerk, _window = clerk_at_window(item.township)
+    clerk, window = clerk_at_window(item.township)
+    window.number = 2  # a stable screenshot
+    window.save()
     log_in(page, clerk, live_server)
     page.goto("/services/evaluations/window/")
     expect(page.locator("nav.mainnav")).to_have_count(0)
+    page.click("#lock-tablet")
+    expect(page.locator("#lock-tablet")).to_have_count(0)
     assert page.locator("a").evaluate_all("links => links.map(a => a.id)") == ["leave-tablet"]
     screenshot(page, "rating-tablet")
     page.goto("/services/workbench/")

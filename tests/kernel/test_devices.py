@@ -17,6 +17,14 @@ def links_in_main_page(html: str) -> list[str]:
     return re.findall(r'<a [^>]*href="([^"]+)"', html)
 
 
+TABLET = "/services/evaluations/window/"
+
+
+def lock_tablet(client):
+    response = client.post(TABLET, {"tablet": "lock"})
+    assert response.status_code == 302 and response["Location"] == TABLET
+
+
 @pytest.fixture
 def clerk_client():
     clerk, _window = clerk_at_window(TownshipFactory())
@@ -37,23 +45,27 @@ def test_kiosk_and_hall_display_show_nothing_but_their_job(clerk_client):
 
 
 def test_the_rating_tablet_has_no_way_out_but_the_clerks_password(clerk_client):
-    html = clerk_client.get("/services/evaluations/window/").content.decode()
+    html = clerk_client.get(TABLET).content.decode()
     assert 'class="mainnav"' not in html and "/services/workbench/" not in html
-    assert links_in_main_page(html) == ["/device/unlock/"]
+    assert links_in_main_page(html) == [] and 'id="lock-tablet"' in html
+    assert clerk_client.get("/services/workbench/").status_code == 200  # not locked until the clerk says so
+    lock_tablet(clerk_client)
+    html = clerk_client.get(TABLET).content.decode()
+    assert links_in_main_page(html) == ["/device/unlock/"] and 'id="lock-tablet"' not in html
 
 
 def test_a_tablet_session_leads_every_other_page_back_to_the_tablet(clerk_client):
-    clerk_client.get("/services/evaluations/window/")
+    lock_tablet(clerk_client)
     for url in ["/services/workbench/", "/", "/admin/", "/services/hall/"]:
         response = clerk_client.get(url)
-        assert response.status_code == 302 and response["Location"] == "/services/evaluations/window/", url
+        assert response.status_code == 302 and response["Location"] == TABLET, url
     response = clerk_client.post("/accounts/logout/")
-    assert response["Location"] == "/services/evaluations/window/"
-    assert clerk_client.get("/services/evaluations/window/").status_code == 200
+    assert response["Location"] == TABLET
+    assert clerk_client.get(TABLET).status_code == 200
 
 
 def test_the_clerks_password_unlocks_the_tablet(clerk_client):
-    clerk_client.get("/services/evaluations/window/")
+    lock_tablet(clerk_client)
     wrong = clerk_client.post("/device/unlock/", {"password": "not-it"})
     assert wrong.status_code == 400
     assert clerk_client.get("/services/workbench/").status_code == 302
@@ -63,7 +75,7 @@ def test_the_clerks_password_unlocks_the_tablet(clerk_client):
 
 
 def test_guessing_the_password_on_the_tablet_signs_the_session_out(clerk_client):
-    clerk_client.get("/services/evaluations/window/")
+    lock_tablet(clerk_client)
     for _attempt in range(devices.UNLOCK_ATTEMPTS):
         response = clerk_client.post("/device/unlock/", {"password": "guess"})
     assert response["Location"] == "/accounts/login/"
