@@ -54,6 +54,8 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
     for url in public:
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        if url == "/no-such-page/":
+            screenshot(page, "not-found")
     staff = [
         (office.clerk, ["/services/workbench/", "/services/evaluations/window/"]),
         (
@@ -65,7 +67,17 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
                 f"/admin/approvals/reviewcase/{office.overdue.pk}/change/",
             ],
         ),
-        (make_staff(Role.COUNTY_ADMIN, township=office.township), ["/", "/admin/"]),
+        (
+            make_staff(Role.COUNTY_ADMIN, township=office.township),
+            [
+                "/",
+                "/admin/",
+                "/admin/org/township/",
+                f"/admin/org/township/{office.township.pk}/change/",
+                "/admin/workcalendar/calendaroverride/add/",
+                "/admin/casework/timelineentry/",
+            ],
+        ),
     ]
     for user, urls in staff:
         page.context.clear_cookies()
