@@ -36,7 +36,11 @@ class ServicesConfig(AppConfig):
         nav.register(_("Window workbench"), "services-workbench", roles={Role.WINDOW_CLERK}, order=10)
         nav.register(_("Pre-review queue"), "services-prereview", roles={Role.WINDOW_CLERK}, order=12)
         nav.register(
-            _("Queue statistics"), "services-queue-stats", roles={Role.WINDOW_CLERK, *staff}, order=40
+            _("Queue statistics"),
+            "services-queue-stats",
+            roles={Role.WINDOW_CLERK, *staff},
+            order=40,
+            needs_township=True,
         )
         nav.register(_("Results to hand over"), "services-delivery", roles={Role.WINDOW_CLERK}, order=14)
         nav.register(

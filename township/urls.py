@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("display-mode/", views.display_mode, name="display-mode"),
+    path("device/unlock/", views.unlock_device, name="device-unlock"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("verify/", include("township.documents.urls")),
     path("org/", include("township.org.urls")),
@@ -28,3 +30,8 @@ urlpatterns = [
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
+
+handler400 = "township.views.bad_request"
+handler403 = "township.views.permission_denied"
+handler404 = "township.views.page_not_found"
+handler500 = "township.views.server_error"

@@ -31,6 +31,7 @@ from services.views.hall import resident_required
 from township.audit.services import record_personal_data_view
 from township.casework.clock import current_level, remaining
 from township.casework.display import Audience, timeline_rows
+from township.devices import lock_session_to
 from township.identifiers import mask_phone
 from township.org.models import Township, scope_for
 from township.org.roles import Role, roles_of
@@ -103,6 +104,10 @@ def evaluate_window(request):
     """The tablet facing the applicant at the window: rates the clerk's last finished visit."""
     if Role.WINDOW_CLERK not in roles_of(request.user):
         raise PermissionDenied(_("The rating tablet belongs to a window clerk's session."))
+    if request.method == "POST" and request.POST.get("tablet") == "lock":
+        # From here on this session is the tablet: every other page leads back here until the clerk's password.
+        lock_session_to(request, "services-evaluate-window")
+        return redirect("services-evaluate-window")
     window = getattr(getattr(request.user, "staff_profile", None), "window", None)
     ticket = None
     if window is not None:

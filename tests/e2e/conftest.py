@@ -1,4 +1,8 @@
-"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live test server."""
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live test server.
+
+Every page a test opens, in any browser context, is watched: a Content-Security-Policy violation, an
+uncaught JavaScript error or a console error fails the test at teardown (the CSP once silently hid every
+red warning badge)."""
 
 import os
 import shutil
@@ -8,6 +12,45 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+# Runs before any page script and outside the page's CSP (Playwright injects it through DevTools).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content Security Policy violation: " + event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " at " + (event.sourceFile || document.location.href) + ":" + event.lineNumber
+    + (event.sample ? " (" + event.sample + ")" : ""));
+}, true);
+"""
+
+# Chromium logs every 4xx/5xx response as a console error; a refused form (400) is expected behaviour,
+# and htmx reports it as htmx:responseError. Server errors are caught by the tests' own assertions.
+EXPECTED_CONSOLE_ERRORS = (
+    "Failed to load resource: the server responded with a status of 4",
+    "htmx:responseError",
+)
+
+
+class BrowserProblems(list):
+    """What the watched pages reported; a test that provokes one on purpose takes it out with `take()`."""
+
+    def take(self, fragment: str) -> list[str]:
+        taken = [p for p in self if fragment in p]
+        self[:] = [p for p in self if fragment not in p]
+        return taken
+
+
+def watch_page(page, problems: BrowserProblems) -> None:
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith(EXPECTED_CONSOLE_ERRORS):
+            problems.append(f"console error on {page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error on {page.url}: {error}"))
+
+
+def watch_context(context, problems: BrowserProblems) -> None:
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("page", lambda page: watch_page(page, problems))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +84,24 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def browser_problems(browser, monkeypatch):
+    """Watch every context the test opens (its own `page` and any `browser.new_context()`), then fail the
+    test if a page reported a CSP violation or a JavaScript error."""
+    problems = BrowserProblems()
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        watch_context(context, problems)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_new_context)
+    yield problems
+    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(browser, live_server, browser_problems):
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860}
     )
