@@ -84,9 +84,10 @@ def apt_prefix() -> list[str] | None:
 def install_packages(packages: list[str], prefix: list[str]) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     say(f"installing {' '.join(packages)} with apt-get ...")
-    subprocess.run([*prefix, "apt-get", "update", "-qq"], env=env, check=True)
+    wait = ["-o", "DPkg::Lock::Timeout=300"]  # another apt-get (or unattended-upgrades) may hold the lock
+    subprocess.run([*prefix, "apt-get", *wait, "update", "-qq"], env=env, check=True)
     subprocess.run(
-        [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+        [*prefix, "apt-get", *wait, "install", "-y", "-qq", "--no-install-recommends", *packages],
         env=env,
         check=True,
     )
@@ -103,9 +104,12 @@ def ensure_machine(*, browser: bool) -> None:
     prefix = apt_prefix()
     if prefix is None:
         sudo = "" if os.geteuid() == 0 else "sudo "
+        needs = [
+            *(["Pango for PDFs"] if set(missing) & set(PDF_LIBRARIES.values()) else []),
+            *(["Chromium for the browser tests"] if "chromium" in missing else []),
+        ]
         raise SystemExit(
-            f"[portal] this machine lacks {', '.join(missing)} (Pango for PDFs"
-            f"{', Chromium for the browser tests' if 'chromium' in missing else ''}). Install them, then run again:\n"
+            f"[portal] this machine lacks {' '.join(missing)} ({', '.join(needs)}). Install, then run again:\n"
             f"    {sudo}apt-get update && {sudo}apt-get install -y {' '.join(missing)}"
         )
     try:
