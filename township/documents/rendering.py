@@ -100,22 +100,25 @@ def font_face_css() -> str:
     )
 
 
-_fonts = threading.local()
-# drop the main thread's configuration while the interpreter can still remove its temporary folder
-atexit.register(lambda: _fonts.__dict__.clear())
+# One font configuration per process, used by one render at a time: WeasyPrint copies each @font-face file
+# (26 MB in all) into a temporary folder of its configuration, so a configuration per PDF or per thread
+# would copy them again and again, and Pango's font maps are not safe to share between threads. Renders
+# are CPU-bound under the GIL, so the lock costs little parallelism.
+_render_lock = threading.Lock()
 
 
+@functools.cache
 def _font_setup():
-    """The font configuration and @font-face stylesheet of this thread, built once: loading the fonts
-    copies them into fontconfig's cache, which would otherwise happen again for every PDF."""
-    if not hasattr(_fonts, "config"):
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
-        config = FontConfiguration()
-        stylesheet = CSS(string=font_face_css(), font_config=config, url_fetcher=_fetcher_factory()())
-        _fonts.config, _fonts.stylesheet = config, stylesheet
-    return _fonts.config, _fonts.stylesheet
+    config = FontConfiguration()
+    stylesheet = CSS(string=font_face_css(), font_config=config, url_fetcher=_fetcher_factory()())
+    return config, stylesheet
+
+
+# drop the configuration while the interpreter can still remove its temporary folder
+atexit.register(_font_setup.cache_clear)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
@@ -126,9 +129,10 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     """
     from weasyprint import HTML
 
-    font_config, font_faces = _font_setup()
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
+    with _render_lock:
+        font_config, font_faces = _font_setup()
         return HTML(
             string=html, base_url=settings.SITE_URL + "/", url_fetcher=_fetcher_factory()()
         ).write_pdf(stylesheets=[font_faces], font_config=font_config)
