@@ -140,9 +140,11 @@ def browser_fontconfig() -> str:
 def selects_browser_tests(args: list[str]) -> bool:
     """Whether a pytest command line may run tests/e2e: no paths (the whole suite), or a path that is
     tests/e2e, inside it, or above it."""
-    e2e = (ROOT / "tests" / "e2e").resolve()
+    tests = (ROOT / "tests").resolve()
+    e2e = tests / "e2e"
     paths = [(ROOT / arg.split("::", 1)[0]).resolve() for arg in args if not arg.startswith("-")]
-    paths = [path for path in paths if path.exists()]
+    # option values such as `-p no:xdist` or `-c pyproject.toml` are not test paths
+    paths = [path for path in paths if path.exists() and (path == tests or tests in path.parents)]
     return not paths or any(path == e2e or e2e in path.parents or path in e2e.parents for path in paths)
 
 

@@ -77,6 +77,7 @@ def test_a_package_apt_did_not_provide_stops_the_command(machine, monkeypatch):
         (["tests/e2e/test_window.py::test_anything", "-q"], True),
         (["tests/kernel/test_documents.py", "-q", "-p", "no:xdist"], False),
         (["tests/bench", "-s"], False),
+        (["-c", "pyproject.toml", "-q"], True),
     ],
 )
 def test_chromium_is_needed_only_when_browser_tests_may_run(args, browser):
