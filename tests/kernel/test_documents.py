@@ -347,6 +347,7 @@ def test_a_rare_character_in_a_name_prints_from_the_vendored_fallback_font(media
 
 
 def test_ordinary_text_needs_only_the_two_gbk_faces():
+    # 喆 is outside GB 2312 but inside GBK, so the subsets have it
     pdf = render_pdf("documents/notice.html", notice_context(addressee="王喆"))
     assert pdf_font_names(pdf) == {"Vendored-Noto-Sans-SC-GBK", "Vendored-Noto-Sans-SC-GBK-Bold"}
 
