@@ -2,9 +2,10 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# Pango for WeasyPrint; the PDF fonts are part of the project (township/documents/fonts).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-        fonts-noto-cjk gettext curl \
+        libharfbuzz-subset0 gettext curl \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -21,4 +22,5 @@ RUN DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput \
  && useradd --system --home /app portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "township.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# threaded workers, settings in gunicorn.conf.py (read from the working directory)
+CMD ["gunicorn", "township.wsgi"]

@@ -7,16 +7,17 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint fmt bench e2e messages clean-var check
 
 $(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "[portal] $(PYTHON) cannot create a virtual environment; on Debian/Ubuntu: apt-get install -y python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-## run: install, start embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), migrate, seed, serve web + worker + beat
+## run: install (Pango through apt-get if missing), start embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), migrate, seed, serve web + worker + beat
 run: $(STAMP)
 	$(PY) -m township.launch run
 
-## test: install and run the test suite against real PostgreSQL and Redis
+## test: install (Pango and Debian's Chromium through apt-get if missing) and run the test suite against real PostgreSQL and Redis
 test: $(STAMP)
 	$(PY) -m township.launch test
 

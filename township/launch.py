@@ -44,21 +44,108 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def check_machine() -> None:
-    """Say clearly what the machine lacks for PDFs (Pango, a CJK font) instead of failing later."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:  # Pango/HarfBuzz missing
-        say(
-            f"WARNING: WeasyPrint cannot load Pango ({exc}); PDFs will fail. Install it: apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"
+# What the machine must have beyond Python packages, as Debian packages: Pango and friends for WeasyPrint's
+# PDFs (the fonts are in the project), and Debian's Chromium for the browser tests.
+PDF_LIBRARIES = {
+    "pango-1.0": "libpango-1.0-0",
+    "pangoft2-1.0": "libpangoft2-1.0-0",
+    "harfbuzz": "libharfbuzz0b",
+    "fontconfig": "libfontconfig1",
+}
+FONTS_DIR = ROOT / "township" / "documents" / "fonts"
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    return path if path and Path(path).exists() else None
+
+
+def missing_packages(*, browser: bool) -> list[str]:
+    from ctypes.util import find_library
+
+    missing = [package for library, package in PDF_LIBRARIES.items() if find_library(library) is None]
+    if browser and chromium_path() is None:
+        missing.append("chromium")
+    return missing
+
+
+def apt_prefix() -> list[str] | None:
+    """How to run apt-get here: directly as root, through sudo without a password, or not at all."""
+    if shutil.which("apt-get") is None:
+        return None
+    if os.geteuid() == 0:
+        return []
+    sudo = shutil.which("sudo")
+    if sudo and subprocess.run([sudo, "-n", "true"], capture_output=True).returncode == 0:
+        return [sudo, "-n"]
+    return None
+
+
+def install_packages(packages: list[str], prefix: list[str]) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    say(f"installing {' '.join(packages)} with apt-get ...")
+    wait = ["-o", "DPkg::Lock::Timeout=300"]  # another apt-get (or unattended-upgrades) may hold the lock
+    subprocess.run([*prefix, "apt-get", *wait, "update", "-qq"], env=env, check=True)
+    subprocess.run(
+        [*prefix, "apt-get", *wait, "install", "-y", "-qq", "--no-install-recommends", *packages],
+        env=env,
+        check=True,
+    )
+
+
+def ensure_machine(*, browser: bool) -> None:
+    """Install what the machine lacks (apt-get as root or with sudo), or stop with the exact command.
+
+    Quick when everything is there: a library lookup and a PATH lookup, no apt.
+    """
+    missing = missing_packages(browser=browser)
+    if not missing:
+        return
+    prefix = apt_prefix()
+    if prefix is None:
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        needs = [
+            *(["Pango for PDFs"] if set(missing) & set(PDF_LIBRARIES.values()) else []),
+            *(["Chromium for the browser tests"] if "chromium" in missing else []),
+        ]
+        raise SystemExit(
+            f"[portal] this machine lacks {' '.join(missing)} ({', '.join(needs)}). Install, then run again:\n"
+            f"    {sudo}apt-get update && {sudo}apt-get install -y {' '.join(missing)}"
         )
-    fc_list = shutil.which("fc-list")
-    if fc_list:
-        fonts = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True).stdout
-        if not fonts.strip():
-            say(
-                "WARNING: no Chinese (CJK) font found; PDFs would show empty boxes. Install one: apt-get install -y fonts-noto-cjk"
-            )
+    try:
+        install_packages(missing, prefix)
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(f"[portal] apt-get failed (exit {exc.returncode}); see its output above") from exc
+    still = missing_packages(browser=browser)
+    if still:
+        raise SystemExit(f"[portal] still missing after apt-get: {', '.join(still)}")
+
+
+def browser_fontconfig() -> str:
+    """A fontconfig file that adds the project's fonts to the system's, so Chromium in the browser tests
+    draws Chinese on a machine without a CJK font package (PDFs load the fonts themselves)."""
+    folder = VAR / "fontconfig"
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "fonts.conf"
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{FONTS_DIR}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n"
+    )
+    if not config.exists() or config.read_text() != text:
+        config.write_text(text)
+    return str(config)
+
+
+def selects_browser_tests(args: list[str]) -> bool:
+    """Whether a pytest command line may run tests/e2e: no paths (the whole suite), or a path that is
+    tests/e2e, inside it, or above it."""
+    tests = (ROOT / "tests").resolve()
+    e2e = tests / "e2e"
+    paths = [(ROOT / arg.split("::", 1)[0]).resolve() for arg in args if not arg.startswith("-")]
+    # option values such as `-p no:xdist` or `-c pyproject.toml` are not test paths
+    paths = [path for path in paths if path.exists() and (path == tests or tests in path.parents)]
+    return not paths or any(path == e2e or e2e in path.parents or path in e2e.parents for path in paths)
 
 
 def start_postgres() -> str:
@@ -160,7 +247,7 @@ def dev_secret_key() -> str:
 
 def run() -> int:
     VAR.mkdir(exist_ok=True)
-    check_machine()
+    ensure_machine(browser=False)
     port = int(os.environ.get("PORT", "8000"))
     if not port_is_free(port):
         raise SystemExit(
@@ -271,8 +358,11 @@ def run() -> int:
 
 def test(args: list[str]) -> int:
     VAR.mkdir(exist_ok=True)
-    check_machine()
+    browser = selects_browser_tests(args)
+    ensure_machine(browser=browser)
     env = prepare_environment(persist_redis=False)
+    if browser:
+        env.setdefault("FONTCONFIG_FILE", browser_fontconfig())
     if not args:
         args = ["-n", "2", "--dist", "loadfile"]
     return subprocess.run([PY, "-m", "pytest", *args], env=env, cwd=ROOT).returncode

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from tests.factories import TownshipFactory, UserFactory, make_staff
 from township.documents import checks
 from township.documents.models import DocumentSequence, IssuedDocument
+from township.documents.rendering import FONTS_DIR, ResourceRefused, _font_file, render_pdf
 from township.documents.services import issue_document, next_serial, revoke_document, verification_url
 from township.documents.types import UnknownDocumentType, get_document_type, register_document_type
 from township.org.roles import Role
@@ -49,6 +50,18 @@ def issue(township, **overrides):
         "context": {"addressee": "申请人", "body": BODY},
     } | overrides
     return issue_document(**arguments)
+
+
+def notice_context(**overrides):
+    return {
+        "title": TITLE,
+        "number": "QS-TZ-2026-000001",
+        "township": {"name": "青石镇"},
+        "body": BODY,
+        "qr_data_uri": "",
+        "verify_url": "https://example.org/verify/",
+        "issued_at": datetime(2026, 4, 8, 15, tzinfo=SHANGHAI),
+    } | overrides
 
 
 def pdf_text(document) -> str:
@@ -308,16 +321,49 @@ def test_the_admin_lists_documents_read_only(admin_client, django_assert_max_num
     assert admin_client.get(reverse("admin:documents_issueddocument_add")).status_code == 403
 
 
-def test_the_font_check_warns_without_a_chinese_font(monkeypatch):
-    monkeypatch.setattr(checks, "cjk_font_families", lambda: [])
-    warnings = checks.check_cjk_font()
-    assert [w.id for w in warnings] == ["documents.W001"] and "fonts-noto-cjk" in warnings[0].hint
-    monkeypatch.setattr(checks, "cjk_font_families", lambda: ["Noto Serif CJK SC"])
-    assert checks.check_cjk_font() == []
+def test_the_font_check_names_a_missing_font_file(monkeypatch, tmp_path):
+    assert checks.check_pdf_fonts() == []
+    monkeypatch.setattr(checks, "FONTS_DIR", tmp_path)
+    errors = checks.check_pdf_fonts()
+    assert [e.id for e in errors] == ["documents.E001"] and "NotoSansSCGBK-Regular.ttf" in errors[0].msg
 
 
-def test_this_machine_has_a_chinese_font_for_pdfs():
-    assert checks.cjk_font_families(), "install fonts-noto-cjk"
+def pdf_font_names(pdf: bytes) -> set[str]:
+    """The embedded fonts' names without their subset tags (ABCDEF+Name)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+def test_a_rare_character_in_a_name_prints_from_the_vendored_fallback_font(media):
+    document = issue(TownshipFactory(name="青石镇"), context={"addressee": "李䶮", "body": BODY})
+    assert "李䶮：" in pdf_text(document)
+    with document.pdf.open("rb") as stream:
+        fonts = pdf_font_names(stream.read())
+    # the GBK subsets for ordinary text, the full face only for 䶮 (outside GBK), nothing from the system
+    assert fonts == {"Vendored-Noto-Sans-SC-GBK", "Vendored-Noto-Sans-SC-GBK-Bold", "Vendored-Noto-Sans-SC"}
+
+
+def test_ordinary_text_needs_only_the_two_gbk_faces():
+    # 喆 is outside GB 2312 but inside GBK, so the subsets have it
+    pdf = render_pdf("documents/notice.html", notice_context(addressee="王喆"))
+    assert pdf_font_names(pdf) == {"Vendored-Noto-Sans-SC-GBK", "Vendored-Noto-Sans-SC-GBK-Bold"}
+
+
+def test_the_same_document_renders_to_the_same_bytes():
+    context = notice_context(addressee="申请人")
+    assert render_pdf("documents/notice.html", context) == render_pdf("documents/notice.html", context)
+
+
+def test_pdfs_may_read_only_the_projects_own_font_files(tmp_path):
+    stray = tmp_path / "x.ttf"
+    stray.write_bytes(b"")
+    for url in (stray.as_uri(), "file:///etc/passwd", (FONTS_DIR / "subset.py").as_uri()):
+        with pytest.raises(ResourceRefused):
+            _font_file(url)
+    assert _font_file((FONTS_DIR / "NotoSansSC-Regular.ttf").as_uri()).is_file()
 
 
 def test_prune_removes_only_orphaned_old_files(media):
@@ -329,3 +375,25 @@ def test_prune_removes_only_orphaned_old_files(media):
     call_command("prune_document_files", stdout=io.StringIO())
     assert not orphan.exists()
     assert Path(media / document.pdf.name).exists()
+
+
+def test_a_receipt_with_its_materials_fits_one_page():
+    # the services app's receipt asks for the compact page of the base template
+    from services.services.intake import accept_application, receive_at_window
+    from tests.services.intake_helpers import applicant, clerk_at_window, full_checklist, intake_item
+
+    township = TownshipFactory()
+    clerk, window = clerk_at_window(township)
+    application = receive_at_window(
+        township=township,
+        clerk=clerk,
+        window=window,
+        item=intake_item(township=township, promised_limit_days=10),
+        applicant=applicant(),
+    )
+    accepted = accept_application(application=application, clerk=clerk, checklist=full_checklist(application))
+    with accepted.receipt.pdf.open("rb") as stream:
+        pages = PdfReader(io.BytesIO(stream.read())).pages
+    assert len(pages) == 1
+    text = "".join(pages[0].extract_text().split())
+    assert accepted.number in text and accepted.receipt.number in text and "低保申请书" in text

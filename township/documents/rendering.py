@@ -1,15 +1,31 @@
-"""HTML-to-PDF with WeasyPrint, fetching nothing but data: URIs and our own static files."""
+"""HTML-to-PDF with WeasyPrint, fetching nothing but data: URIs, our own static files and our own fonts."""
 
 from __future__ import annotations
 
+import atexit
 import functools
+import logging
 import mimetypes
+import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+
+# Fonts shipped with the project, so every machine renders the same document (issued documents carry a
+# content hash): Noto Sans SC subset to GBK in two faces, and the full regular face as the fallback for the
+# rarer characters of names (e.g. 䶮). Pango takes each character from the first family that has it.
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FACES = (
+    ("Vendored Noto Sans SC GBK", 400, "NotoSansSCGBK-Regular.ttf"),
+    ("Vendored Noto Sans SC GBK", 700, "NotoSansSCGBK-Bold.ttf"),
+    ("Vendored Noto Sans SC", 400, "NotoSansSC-Regular.ttf"),
+)
+
+# WeasyPrint logs every layout step at INFO; one line per PDF step drowns the workers' logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class ResourceRefused(ValueError):
@@ -20,8 +36,18 @@ def _static_base() -> str:
     return settings.SITE_URL + settings.STATIC_URL
 
 
+def _font_file(url: str) -> Path:
+    """The local path of one of our font files; any other file: URL is refused."""
+    path = Path(url.removeprefix("file://")).resolve()
+    if path.parent != FONTS_DIR or path.suffix != ".ttf" or not path.is_file():
+        raise ResourceRefused(f"PDFs may read only the project's fonts, not {url}")
+    return path
+
+
 def _static_file(url: str) -> Path:
     """The local path of a static URL; anything else is refused, so a PDF never reaches the network."""
+    if url.startswith("file://"):
+        return _font_file(url)
     base = _static_base()
     if not url.startswith(base):
         raise ResourceRefused(f"PDF resources must be static files or data: URIs, not {url}")
@@ -54,7 +80,7 @@ def _fetcher_factory():
 
     class StaticOnlyFetcher(URLFetcher):
         def __init__(self):
-            super().__init__(allowed_protocols={"data", "http", "https"}, allow_redirects=False)
+            super().__init__(allowed_protocols={"data", "http", "https", "file"}, allow_redirects=False)
 
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
@@ -66,15 +92,47 @@ def _fetcher_factory():
     return StaticOnlyFetcher
 
 
+def font_face_css() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+        f'src: url("{(FONTS_DIR / name).as_uri()}") format("truetype"); }}'
+        for family, weight, name in FONT_FACES
+    )
+
+
+# One font configuration per process, used by one render at a time: WeasyPrint copies each @font-face file
+# (26 MB in all) into a temporary folder of its configuration, so a configuration per PDF or per thread
+# would copy them again and again, and Pango's font maps are not safe to share between threads. Renders
+# are CPU-bound under the GIL, so the lock costs little parallelism.
+_render_lock = threading.Lock()
+
+
+@functools.cache
+def _font_setup():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    stylesheet = CSS(string=font_face_css(), font_config=config, url_fetcher=_fetcher_factory()())
+    return config, stylesheet
+
+
+# drop the configuration while the interpreter can still remove its temporary folder
+atexit.register(_font_setup.cache_clear)
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a template to PDF bytes in the site's language (official documents are in Chinese).
 
-    Relative URLs resolve against SITE_URL, so `{% static %}` images and stylesheets work.
+    Relative URLs resolve against SITE_URL, so `{% static %}` images and stylesheets work. The @font-face
+    rules of FONT_FACES come first, so templates name those families (see documents/pdf_base.html).
     """
     from weasyprint import HTML
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
+    with _render_lock:
+        font_config, font_faces = _font_setup()
         return HTML(
             string=html, base_url=settings.SITE_URL + "/", url_fetcher=_fetcher_factory()()
-        ).write_pdf()
+        ).write_pdf(stylesheets=[font_faces], font_config=font_config)

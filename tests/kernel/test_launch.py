@@ -1,0 +1,92 @@
+"""The launcher's machine preparation: install what is missing through apt, or stop with the exact command."""
+
+from pathlib import Path
+
+import pytest
+
+from township import launch
+
+
+@pytest.fixture
+def machine(monkeypatch):
+    """A machine whose packages the test decides; apt-get calls are recorded, not run."""
+    state = {"installed": set(), "calls": [], "root": False, "sudo": False, "apt": True}
+
+    def missing(*, browser):
+        wanted = [*launch.PDF_LIBRARIES.values(), *(["chromium"] if browser else [])]
+        return [package for package in wanted if package not in state["installed"]]
+
+    def prefix():
+        if not state["apt"]:
+            return None
+        if state["root"]:
+            return []
+        return ["sudo", "-n"] if state["sudo"] else None
+
+    def install(packages, prefix):
+        state["calls"].append([*prefix, *packages])
+        state["installed"].update(packages)
+
+    monkeypatch.setattr(launch, "missing_packages", missing)
+    monkeypatch.setattr(launch, "apt_prefix", prefix)
+    monkeypatch.setattr(launch, "install_packages", install)
+    state["installed"].update(launch.PDF_LIBRARIES.values())
+    return state
+
+
+def test_nothing_is_installed_when_everything_is_there(machine):
+    machine["installed"].add("chromium")
+    launch.ensure_machine(browser=True)
+    assert machine["calls"] == []
+
+
+def test_root_installs_the_missing_chromium_with_apt(machine):
+    machine["root"] = True
+    launch.ensure_machine(browser=True)
+    assert machine["calls"] == [["chromium"]]
+
+
+def test_sudo_is_used_without_a_password_when_not_root(machine):
+    machine["sudo"] = True
+    machine["installed"].discard("libpango-1.0-0")
+    launch.ensure_machine(browser=False)
+    assert machine["calls"] == [["sudo", "-n", "libpango-1.0-0"]]
+
+
+def test_without_root_or_sudo_it_stops_and_names_the_exact_command(machine, monkeypatch):
+    monkeypatch.setattr(launch.os, "geteuid", lambda: 1000)
+    with pytest.raises(SystemExit) as stopped:
+        launch.ensure_machine(browser=True)
+    assert "sudo apt-get update && sudo apt-get install -y chromium" in str(stopped.value)
+    assert machine["calls"] == []
+
+
+def test_a_package_apt_did_not_provide_stops_the_command(machine, monkeypatch):
+    machine["root"] = True
+    monkeypatch.setattr(launch, "install_packages", lambda packages, prefix: None)
+    with pytest.raises(SystemExit, match="still missing after apt-get: chromium"):
+        launch.ensure_machine(browser=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "browser"),
+    [
+        ([], True),
+        (["-n", "2", "--dist", "loadfile"], True),
+        (["tests"], True),
+        (["tests/e2e/test_window.py::test_anything", "-q"], True),
+        (["tests/kernel/test_documents.py", "-q", "-p", "no:xdist"], False),
+        (["tests/bench", "-s"], False),
+        (["-c", "pyproject.toml", "-q"], True),
+    ],
+)
+def test_chromium_is_needed_only_when_browser_tests_may_run(args, browser):
+    assert launch.selects_browser_tests(args) is browser
+
+
+def test_the_browser_tests_see_the_projects_fonts(tmp_path, monkeypatch):
+    monkeypatch.setattr(launch, "VAR", tmp_path)
+    config = launch.browser_fontconfig()
+    text = Path(config).read_text()
+    assert f"<dir>{launch.FONTS_DIR}</dir>" in text and "/etc/fonts/fonts.conf" in text
+    assert (launch.FONTS_DIR / "NotoSansSCGBK-Regular.ttf").is_file()
