@@ -24,7 +24,7 @@ from approvals.models import (
 from services.models import Application, ApplicationStatus
 from township.casework.clock import extend_clock, pause_clock, resume_clock, stop_clock
 from township.casework.timeline import append_entry
-from township.casework.workflow import lock, lock_family, transition
+from township.casework.workflow import lock, lock_in_family, transition
 from township.documents.services import issue_document
 from township.errors import DomainError
 from township.org.roles import Role, roles_of
@@ -37,13 +37,6 @@ class ApprovalError(DomainError):
     """A back-office step that cannot be done; the message is for the approver."""
 
 
-def lock_application(application: Application) -> Application:
-    """Lock an application for a back-office step. A bundle's part locks its whole family (parent first,
-    then the parts, in primary-key order), like a withdrawal does, so the two never deadlock."""
-    if application.parent_id:
-        _parent, children = lock_family(application)
-        return next(child for child in children if child.pk == application.pk)
-    return lock(application)
 
 
 # --- who may do what -------------------------------------------------------------------------------
@@ -141,8 +134,11 @@ def start_review(*, application_id: int, at=None) -> Application | None:
     Idempotent: an application already in review is left alone. A bundle starts each of its parts."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).filter(pk=application_id).first()
-        if application is None or application.status != S.ACCEPTED:
+        application = Application.objects.filter(pk=application_id).first()
+        if application is None:
+            return None
+        application = lock_in_family(application)
+        if application.status != S.ACCEPTED:
             return application
         if application.bundle_id and application.parent_id is None:
             transition(application, to=S.IN_REVIEW, actor=None, action="start-review", at=at)
@@ -173,7 +169,7 @@ def complete_task(*, application: Application, by, opinion: str, favourable: boo
     at = at or timezone.now()
     opinion = (opinion or "").strip()
     with transaction.atomic():
-        application = lock_application(application)
+        application = lock_in_family(application)
         if application.status == S.SUPPLEMENT:
             raise ApprovalError(_("The application waits for supplementary materials."))
         if application.status != S.IN_REVIEW:
@@ -256,7 +252,7 @@ def _decide(application: Application, *, approved: bool, by, at, reasons: str) -
 
 def _decide_bundle_if_complete(parent_id: int, *, by, at) -> None:
     """A bundle is decided when every part is: approved if all parts were, otherwise denied."""
-    parent = Application.objects.select_for_update(of=("self",)).get(pk=parent_id)
+    parent = lock(Application(pk=parent_id))  # already held: the part's step locked the whole family
     if parent.status != S.IN_REVIEW:
         return
     parts = list(parent.children.values_list("status", flat=True))
@@ -284,7 +280,7 @@ def request_supplement(*, application: Application, by, items: list[str], note: 
     if not items:
         raise ApprovalError(_("List every material to supplement."))
     with transaction.atomic():
-        application = lock_application(application)
+        application = lock_in_family(application)
         if application.status != S.IN_REVIEW:
             raise ApprovalError(_("Only an application in review can be sent back for a supplement."))
         if ExcludedPeriod.objects.filter(application=application, ended_at__isnull=True).exists():
@@ -319,7 +315,7 @@ def supply_supplement(*, application: Application, by, at=None) -> Application:
     """The applicant (online) or a clerk (at the window) hands in the supplement: the clock runs again."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = lock_application(application)
+        application = lock_in_family(application)
         if application.status != S.SUPPLEMENT:
             raise ApprovalError(_("No supplement is awaited for this application."))
         is_applicant = by.pk in (application.resident_id, application.agent_id)
@@ -346,7 +342,7 @@ def request_extension(*, application: Application, by, days: int, reason: str, a
     if not reason:
         raise ApprovalError(_("State why more time is needed."))
     with transaction.atomic():
-        application = lock_application(application)
+        application = lock_in_family(application)
         if application.status not in (S.IN_REVIEW, S.SUPPLEMENT):
             raise ApprovalError(_("Only an application in review can be extended."))
         _active_task_for(application, by)
@@ -372,7 +368,7 @@ def decide_extension(*, extension: ExtensionRequest, head, approve: bool, at=Non
     """The department head approves (the deadline moves by the days asked) or refuses the extension."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = lock_application(extension.application)
+        application = lock_in_family(extension.application)
         extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
         if not is_head_of(head, application.department_id):
             raise ApprovalError(_("Only the head of the department can decide an extension."))
@@ -404,7 +400,7 @@ def start_excluded_period(
     if kind not in ExcludedKind.values:
         raise ApprovalError(_("Choose which period the law excludes."))
     with transaction.atomic():
-        application = lock_application(application)
+        application = lock_in_family(application)
         if application.status != S.IN_REVIEW:
             raise ApprovalError(_("Only an application in review can be paused."))
         _active_task_for(application, by)
@@ -422,7 +418,7 @@ def start_excluded_period(
 def end_excluded_period(*, application: Application, by, at=None) -> ExcludedPeriod:
     at = at or timezone.now()
     with transaction.atomic():
-        application = lock_application(application)
+        application = lock_in_family(application)
         period = (
             ExcludedPeriod.objects.select_for_update()
             .filter(application=application, ended_at__isnull=True)
@@ -446,7 +442,7 @@ def reassign_task(*, task: ReviewTask, head, to_user, reason: str, at=None) -> R
     if not reason:
         raise ApprovalError(_("State why the step is reassigned."))
     with transaction.atomic():
-        application = lock_application(task.application)
+        application = lock_in_family(task.application)
         task = ReviewTask.objects.select_for_update().get(pk=task.pk)
         if not is_head_of(head, task.department_id):
             raise ApprovalError(_("Only the head of the department can reassign."))

@@ -46,6 +46,8 @@ from township.org.models import ResidentAccount
 
 S = ApplicationStatus
 APPLICATION_SERIES = "SQ"  # QS-SQ-2026-000001
+# what intake steps read of a locked application, fetched in the same query (joined, not locked)
+LOCK_RELATED = ("item_version", "township", "bundle", "item")
 
 
 class MaterialsIncomplete(IntakeError):
@@ -164,10 +166,6 @@ def clean_checklist(application: Application, raw: dict) -> dict:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _lock(application: Application) -> Application:
-    return lock(application, related=("item_version", "township", "bundle", "item"))
 
 
 def tracking_url(application: Application) -> str:
@@ -439,7 +437,7 @@ def update_draft(
 ):
     """Save what the resident typed so far; only drafts and returned applications may change."""
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         if not application.is_editable_by_resident:
             raise InvalidTransition(_("This application can no longer be changed."))
         applicant.apply_to(application)
@@ -476,7 +474,7 @@ def submit_application(*, application: Application, by) -> Application:
     """Send a draft (or a returned application, corrected) to the front desk's pre-review queue."""
     now = timezone.now()
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         if application.status == S.SUBMITTED:
             return application  # a double click or a retried request: already done
         _validate_parties(application, complete=True)
@@ -558,7 +556,7 @@ def accept_application(
     an SMS. A bundle fans out to one child application per item, each in its department's review."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         _require_clerk_scope(application, clerk)
         if application.status == S.ACCEPTED and application.clerk_id == clerk.pk:
             return application  # retried request
@@ -682,7 +680,7 @@ def complete_immediately(
     at = at or timezone.now()
     result = (result or "").strip()
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         _require_clerk_scope(application, clerk)
         if application.status == S.COMPLETED:
             return application
@@ -716,7 +714,7 @@ def issue_one_time_notice(*, application: Application, clerk, checklist: dict, n
     """Tell the applicant everything missing or defective at once (一次性告知), as a numbered PDF."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         _require_clerk_scope(application, clerk)
         checklist = clean_checklist(application, checklist)
         lines = checklist_lines(application, checklist)
@@ -759,7 +757,7 @@ def refuse_application(*, application: Application, clerk, reason: str, at=None)
             field_errors={"reason": [_("State the reason for not accepting the application.")]},
         )
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         _require_clerk_scope(application, clerk)
         application.refusal_reason = reason[:2000]
         application.clerk = clerk
@@ -807,7 +805,7 @@ def mark_result_ready(*, application: Application, by, result_summary: str = "",
     applicant gets an SMS saying where. Called by the back office once the result document exists."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         _require_clerk_scope(application, by)
         if application.status == S.RESULT_READY:
             return application
@@ -825,7 +823,7 @@ def deliver_result(*, application: Application, by, postal_tracking_number: str 
     at = at or timezone.now()
     number = (postal_tracking_number or "").strip()
     with transaction.atomic():
-        application = _lock(application)
+        application = lock(application, related=LOCK_RELATED)
         _require_clerk_scope(application, by)
         if application.status == S.DELIVERED:
             return application

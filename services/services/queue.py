@@ -3,17 +3,16 @@ appointments; clerks call next, recall, skip, transfer and finish."""
 
 from __future__ import annotations
 
-import zlib
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.errors import QueueError
 from services.models import Appointment, QueueTicket, TicketKind, TicketStatus
-from township.casework.workflow import lock, transition
+from township.casework.workflow import advisory_lock, lock, transition
 from township.identifiers import normalise, validate_mobile_phone
 from township.notify.services import send_sms
 
@@ -24,19 +23,13 @@ CHECK_IN_EARLY = timedelta(minutes=60)
 CHECK_IN_LATE = timedelta(minutes=30)
 
 
-def _lock_day(township_id: int, day, prefix: str) -> None:
-    key = zlib.crc32(f"queue:{township_id}:{day.isoformat()}:{prefix}".encode())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key - 2**31])
-
-
 def _issue(
     *, township, kind, prefix, priority, item=None, phone="", appointment=None, at=None
 ) -> QueueTicket:
     at = at or timezone.now()
     day = timezone.localdate(at)
     with transaction.atomic():
-        _lock_day(township.pk, day, prefix)
+        advisory_lock("queue-numbers", f"{township.pk}:{day.isoformat()}:{prefix}")
         last = (
             QueueTicket.objects.filter(township=township, service_date=day, prefix=prefix).aggregate(
                 last=Max("seq")

@@ -174,6 +174,22 @@ def lock_family(case: models.Model, *, parent_field: str = "parent") -> tuple[mo
     return parent, [row for row in rows if row.pk != parent_id]
 
 
+def lock_in_family(case: models.Model, *, parent_field: str = "parent") -> models.Model:
+    """Lock a case for a step; a part of a family (a bundle's child) locks its whole family first, in the
+    same order as `lock_family`, so the step and a step on the whole family never deadlock."""
+    if getattr(case, f"{parent_field}_id", None):
+        _parent, children = lock_family(case, parent_field=parent_field)
+        return next(child for child in children if child.pk == case.pk)
+    return lock(case)
+
+
+def advisory_lock(scope: str, value) -> None:
+    """Serialise work on something that has no row to lock (a day's ticket numbers, one phone number's
+    sign-in codes) until the transaction ends: PostgreSQL's transaction-level advisory lock on the pair."""
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", [scope, str(value)])
+
+
 def lock_many(model: type[models.Model], ids: Iterable[int]) -> list:
     """Lock several rows of one model in primary-key order."""
     return list(model._base_manager.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
