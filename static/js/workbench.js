@@ -8,6 +8,18 @@
       var search = document.getElementById("item-q");
       if (search) { event.preventDefault(); search.focus(); search.select(); }
     }
+    // Enter in a text field never accepts (the form's disabled first button already blocks implicit
+    // submission); at the window it moves on to the next field, as clerks expect from a paper form.
+    var form = event.target.form;
+    if (event.key === "Enter" && tag === "input" && form && form.hasAttribute("data-enter-moves-on") &&
+        ["text", "tel", "email", "number", "date"].indexOf(event.target.type) !== -1) {
+      event.preventDefault();
+      var fields = Array.prototype.filter.call(form.elements, function (el) {
+        return !el.disabled && el.type !== "hidden" && el.offsetParent !== null && el.tabIndex >= 0;
+      });
+      var next = fields[fields.indexOf(event.target) + 1];
+      if (next && next.type !== "submit") { next.focus(); }
+    }
   });
   document.addEventListener("click", function (event) {
     if (!event.target.closest || !event.target.closest("#all-present")) { return; }
