@@ -29,11 +29,11 @@ from services.services.intake import (
     IntakeError,
     checklist_lines,
     missing_uploads,
-    start_online_application,
     submit_application,
     update_draft,
     withdraw_application,
 )
+from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.materials import (
     add_to_library,
     attach_material,
@@ -109,12 +109,14 @@ def apply(request, code=None, bundle_pk=None):
                 )
         if not agent_form.errors:
             try:
-                application = start_online_application(
+                application, is_new = start_or_resume_draft(
                     resident=request.user, item=item, bundle=bundle, agent=agent
                 )
             except IntakeError as error:
                 form.add_error(None, error.message)
             else:
+                if not is_new:
+                    messages.info(request, _("You already have a draft for this service; here it is."))
                 return redirect("services-hall-application", pk=application.pk)
     return render(
         request,
@@ -280,6 +282,19 @@ def withdraw(request, pk):
     return redirect("services-hall-application", pk=pk)
 
 
+@resident_required
+@require_POST
+def delete(request, pk):
+    application = _own(request, pk)
+    try:
+        delete_draft(application=application, by=request.user)
+    except IntakeError as error:
+        messages.error(request, error.message)
+        return redirect("services-hall-application", pk=pk)
+    messages.success(request, _("The draft has been deleted."))
+    return redirect("services-hall")
+
+
 class LibraryForm(forms.Form):
     material_type = forms.ModelChoiceField(
         label=gettext_lazy("Kind of document"), queryset=MaterialType.objects.all()
@@ -397,6 +412,7 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/submit/", submit, name="services-hall-submit"),
     path("applications/<int:pk>/withdraw/", withdraw, name="services-hall-withdraw"),
+    path("applications/<int:pk>/delete/", delete, name="services-hall-delete"),
     path("appointments/", appointments, name="services-appointments"),
     path("library/", library, name="services-library"),
     path("library/<int:pk>/", library_file, name="services-library-file"),
