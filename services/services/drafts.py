@@ -49,7 +49,9 @@ def delete_draft(*, application: Application, by) -> None:
             raise InvalidTransition(
                 _("Only a draft that was never submitted can be deleted; withdraw this application instead.")
             )
-        append_entry(application, action="delete-draft", actor=by, from_state=application.status, is_internal=True)
+        append_entry(
+            application, action="delete-draft", actor=by, from_state=application.status, is_internal=True
+        )
         names = [m.file.name for m in application.materials.all() if m.file]
         storage = ApplicationMaterial._meta.get_field("file").storage
         _forget_permissions(application)

@@ -24,6 +24,7 @@ from services.models import (
     ServiceItem,
 )
 from services.selectors.applications import public_timeline, resident_applications
+from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.evaluations import is_rateable
 from services.services.intake import (
     IntakeError,
@@ -33,7 +34,6 @@ from services.services.intake import (
     update_draft,
     withdraw_application,
 )
-from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.materials import (
     add_to_library,
     attach_material,

@@ -189,8 +189,8 @@ def test_the_database_refuses_two_booked_visits_a_day_for_one_resident():
 
 
 def test_a_booking_texts_the_resident_a_confirmation_once(django_capture_on_commit_callbacks):
-    from township.notify.models import OutboxMessage
     from services.services.appointments import _text_confirmation
+    from township.notify.models import OutboxMessage
 
     slot = _slot(capacity=5)
     resident = make_resident(phone="13800000021")

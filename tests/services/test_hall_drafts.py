@@ -41,10 +41,14 @@ def test_an_agent_gets_a_new_draft_once_the_first_names_someone(item, resident):
     from services.services.intake import Agent
 
     first, is_new = start_or_resume_draft(resident=resident, item=item, agent=Agent(consent_method="written"))
-    again, again_new = start_or_resume_draft(resident=resident, item=item, agent=Agent(consent_method="written"))
+    again, again_new = start_or_resume_draft(
+        resident=resident, item=item, agent=Agent(consent_method="written")
+    )
     assert is_new and not again_new and again.pk == first.pk
     Application.objects.filter(pk=first.pk).update(applicant_name="李四")
-    other, other_new = start_or_resume_draft(resident=resident, item=item, agent=Agent(consent_method="written"))
+    other, other_new = start_or_resume_draft(
+        resident=resident, item=item, agent=Agent(consent_method="written")
+    )
     assert other_new and other.pk != first.pk
 
 
