@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from services.models import Application, ApplicationMaterial, ApplicationStatus
 from services.services.drafts import delete_draft, start_or_resume_draft
@@ -103,3 +104,142 @@ def test_a_submitted_application_cannot_be_deleted_only_withdrawn(item, resident
     with pytest.raises(InvalidTransition):
         delete_draft(application=draft, by=resident)
     assert Application.objects.filter(pk=draft.pk).exists()
+
+
+def _typed(**overrides):
+    data = {
+        "applicant_kind": "person",
+        "applicant_name": "林居民",
+        "applicant_id_number": "11010519491231002X",
+        "applicant_phone": "13800000011",
+        "delivery_method": "window",
+        "postal_address": "",
+        "note": "下午三点后方便接电话",
+    }
+    data.update(overrides)
+    return data
+
+
+def _first_line(application):
+    from services.services.intake import checklist_lines
+
+    return checklist_lines(application, {})[0].key
+
+
+def test_uploading_a_file_saves_what_was_typed_on_the_page(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    client.force_login(resident)
+    response = client.post(
+        reverse("services-hall-upload", args=[draft.pk]),
+        {**_typed(), f"file-{_first_line(draft)}": pdf_upload()},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.note == "下午三点后方便接电话" and draft.applicant_name == "林居民"
+    assert draft.materials.count() == 1
+
+
+def test_a_refused_upload_keeps_and_saves_the_typed_text(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    client.force_login(resident)
+    bad = pdf_upload(name="scan.txt", data=b"not a scan")
+    response = client.post(
+        reverse("services-hall-upload", args=[draft.pk]), {**_typed(), f"file-{_first_line(draft)}": bad}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="upload-error"' in page and "下午三点后方便接电话" in page
+    draft.refresh_from_db()
+    assert draft.note == "下午三点后方便接电话"
+
+
+def test_removing_a_file_saves_what_was_typed(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    material = attach_material(
+        application=draft, requirement_id=_first_line(draft), upload=pdf_upload(), by=resident
+    )
+    client.force_login(resident)
+    response = client.post(reverse("services-hall-remove", args=[draft.pk, material.pk]), _typed())
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.note == "下午三点后方便接电话" and not draft.materials.exists()
+
+
+def test_a_validation_error_keeps_every_typed_field_and_saves_the_valid_ones(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    client.force_login(resident)
+    response = client.post(
+        reverse("services-hall-application", args=[draft.pk]),
+        _typed(applicant_phone="1234", applicant_name="林新名", then="save"),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="1234"' in page and "下午三点后方便接电话" in page and 'id="error-applicant_phone"' in page
+    draft.refresh_from_db()
+    assert draft.applicant_name == "林新名" and draft.note == "下午三点后方便接电话"
+    assert draft.applicant_phone == "13800000011"  # the invalid one keeps its saved value
+
+
+def test_over_long_text_is_refused_with_its_length_never_cut(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    client.force_login(resident)
+    long_note = "长" * 2100
+    with translation.override("en"):
+        response = client.post(
+            reverse("services-hall-application", args=[draft.pk]),
+            _typed(note=long_note, then="save"),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert long_note in page and 'id="error-note"' in page and "2100" in page
+    assert ' maxlength="2000"' not in page and 'data-maxlength="2000"' in page
+    draft.refresh_from_db()
+    assert draft.note == ""  # not saved cut short
+
+
+def test_the_page_saves_by_itself_through_autosave(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    client.force_login(resident)
+    response = client.post(reverse("services-hall-autosave", args=[draft.pk]), _typed())
+    assert response.status_code == 200 and response.json()["saved"] is True
+    draft.refresh_from_db()
+    assert draft.note == "下午三点后方便接电话"
+    refused = client.post(reverse("services-hall-autosave", args=[draft.pk]), _typed(applicant_phone="12"))
+    assert refused.status_code == 400 and "applicant_phone" in refused.json()["errors"]
+
+
+def test_autosave_of_a_signed_out_resident_saves_nothing(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    response = client.post(reverse("services-hall-autosave", args=[draft.pk]), _typed())
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.note == ""
+
+
+def test_save_and_submit_leads_to_check_your_answers_which_submits(client, item, resident):
+    from services.services.intake import checklist_lines
+
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    for line in checklist_lines(draft, {}):
+        if line.necessity == "required":
+            attach_material(application=draft, requirement_id=line.key, upload=pdf_upload(), by=resident)
+    client.force_login(resident)
+    response = client.post(reverse("services-hall-application", args=[draft.pk]), _typed(then="check"))
+    assert response["Location"] == reverse("services-hall-check", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT  # nothing sent yet
+    page = client.get(response["Location"]).content.decode()
+    assert "林居民" in page and "下午三点后方便接电话" in page and "scan.pdf" in page
+    assert "11010519491231002X" not in page  # masked, as everywhere
+    assert 'id="confirm-submit"' in page
+    client.post(reverse("services-hall-submit", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.SUBMITTED
+
+
+def test_check_your_answers_names_what_is_missing_and_offers_no_submit(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    client.force_login(resident)
+    page = client.get(reverse("services-hall-check", args=[draft.pk])).content.decode()
+    assert 'id="check-problems"' in page and 'id="confirm-submit"' not in page
