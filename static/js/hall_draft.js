@@ -70,6 +70,7 @@
         say(text("signedOutText"), true);
         return null;
       }
+      document.dispatchEvent(new CustomEvent("portal:activity"));  // the server saw us: restart the idle timer
       return response.json().then(function (result) {
         if (result.saved) {
           unstash();

@@ -183,3 +183,26 @@ def test_enter_in_the_postal_tracking_number_hands_over_nothing(page, hall):
     page.wait_for_load_state()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DELIVERED
+
+
+def test_idle_warning_then_sign_out_keeps_what_the_clerk_typed(page, hall, settings):
+    settings.SESSION_IDLE_TIMEOUT_STAFF = 6
+    sign_in(page, "clerk1")
+    choose_item_and_applicant(page)
+    # warned before the idle logout, and staying signed in works
+    expect(page.locator("#idle-warning")).to_be_visible(timeout=8000)
+    page.click("#idle-stay")
+    expect(page.locator("#idle-warning")).to_be_hidden()
+    # then nothing happens for longer than the timeout: the page says so
+    expect(page.locator("#idle-sign-in")).to_be_visible(timeout=15000)
+    # a search now leads the whole page to sign-in (not into the results box) and back
+    page.fill("#item-q", "低保")
+    page.wait_for_url("**/accounts/login/?next=%2Fservices%2Fworkbench%2F")
+    settings.SESSION_IDLE_TIMEOUT_STAFF = 1800
+    page.fill("#id_username", "clerk1")
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/services/workbench/")
+    expect(page.locator("#restored-note")).to_be_visible()
+    expect(page.locator("#id_applicant_name")).to_have_value("张三")
+    expect(page.locator("#checklist")).to_contain_text("最低生活保障申请书")
