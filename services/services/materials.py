@@ -178,3 +178,28 @@ def _requirement_of(application: Application, requirement_id) -> int | None:
 def _safe_name(name: str) -> str:
     base = (name or "file").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in base if ch.isprintable())[:150] or "file"
+
+
+def paper_only_materials(materials) -> list:
+    """The guide's materials the applicant can hand in only on paper (so an online application still
+    means bringing them to the hall); shared data and electronic ones are not among them."""
+    from services.models.catalog import MaterialSource, Medium
+
+    return [m for m in materials if m.medium == Medium.PAPER and m.source != MaterialSource.SHARED_DATA]
+
+
+def online_channel(version, materials) -> str:
+    """What the guide may truthfully say about applying online: "online" (everything can be handed in
+    online), "online_then_paper" (start online, bring the paper ones), "paper" (every material the applicant
+    hands in is paper-only, so "can apply online" would be untrue) or "" (the item is not offered online)."""
+    if not version.allows_online:
+        return ""
+    from services.models.catalog import MaterialSource
+
+    handed_in = [m for m in materials if m.source != MaterialSource.SHARED_DATA]
+    paper = paper_only_materials(materials)
+    if not paper:
+        return "online"
+    if len(paper) == len(handed_in):
+        return "paper"
+    return "online_then_paper"
