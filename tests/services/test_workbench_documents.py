@@ -28,7 +28,8 @@ def test_a_receipt_of_five_materials_fits_one_page_and_names_clerk_and_window():
     item = intake_item(
         township=township,
         materials=[
-            {"name": f"第{n}项申请材料（原件及复印件）", "original_count": 1, "copy_count": 1} for n in range(1, 6)
+            {"name": f"第{n}项申请材料（原件及复印件）", "original_count": 1, "copy_count": 1}
+            for n in range(1, 6)
         ],
     )
     application = receive_at_window(
