@@ -2,6 +2,7 @@
 them from the material library), submit it, follow it, withdraw it."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -64,10 +66,22 @@ def resident_required(view):
                 login_url = reverse("services-hall-sign-in")
             except NoReverseMatch:
                 login_url = None
-            return redirect_to_login(request.get_full_path(), login_url)
+            return redirect_to_login(_come_back_to(request), login_url)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _come_back_to(request) -> str:
+    """Where sign-in should return: the page itself, or for a form sent after the session ended (an upload,
+    a save) the page the form was on, since its POST-only address cannot be opened after signing in."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("services-hall")
 
 
 def _own(request, pk):
@@ -230,6 +244,8 @@ def application_detail(request, pk):
     application = _own(request, pk)
     if request.method == "GET":
         return _render_detail(request, application)
+    if _chosen_uploads(request):
+        return upload(request, pk)  # files chosen, then "save" pressed: they go up with the text
     form = _save_typed(request, application)
     if form is not None and form.errors:
         messages.warning(request, _("Saved, except the fields marked below: please correct them."))

@@ -243,3 +243,25 @@ def test_check_your_answers_names_what_is_missing_and_offers_no_submit(client, i
     client.force_login(resident)
     page = client.get(reverse("services-hall-check", args=[draft.pk])).content.decode()
     assert 'id="check-problems"' in page and 'id="confirm-submit"' not in page
+
+
+def test_an_upload_sent_after_the_session_ended_signs_in_back_to_the_page(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    page = reverse("services-hall-application", args=[draft.pk])
+    response = client.post(
+        reverse("services-hall-upload", args=[draft.pk]), _typed(), HTTP_REFERER=f"http://testserver{page}"
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?next=" + page)
+
+
+def test_files_chosen_before_save_draft_are_uploaded_too(client, item, resident):
+    draft, _ = start_or_resume_draft(resident=resident, item=item)
+    client.force_login(resident)
+    response = client.post(
+        reverse("services-hall-application", args=[draft.pk]),
+        {**_typed(then="save"), f"file-{_first_line(draft)}": pdf_upload()},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.materials.count() == 1 and draft.note == "下午三点后方便接电话"
