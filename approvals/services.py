@@ -37,8 +37,6 @@ class ApprovalError(DomainError):
     """A back-office step that cannot be done; the message is for the approver."""
 
 
-
-
 # --- who may do what -------------------------------------------------------------------------------
 
 

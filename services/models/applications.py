@@ -71,6 +71,7 @@ WORKFLOW = Workflow(
         "pause": _("Clock paused (excluded period)"),
         "resume": _("Clock resumed"),
         "upload": _("Material uploaded"),
+        "delete-draft": _("Draft deleted"),
     },
 )
 # Which states may follow which: read from the workflow, for pages that ask "could this still change?".

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.models.catalog import ServiceItem
@@ -56,6 +57,8 @@ class Appointment(TownshipOwned):
         ServiceItem, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("item")
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
+    # The slot's local date, copied here so the database can hold "one booked visit per resident a day".
+    day = models.DateField(_("day"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -67,7 +70,17 @@ class Appointment(TownshipOwned):
                 condition=Q(status="booked"),
                 name="one_booking_per_resident_and_slot",
             ),
+            models.UniqueConstraint(
+                fields=["resident", "day"],
+                condition=Q(status="booked"),
+                name="one_booking_per_resident_and_day",
+            ),
         ]
 
     def __str__(self):
         return f"{self.slot} · {self.resident}"
+
+    def save(self, *args, **kwargs):
+        if self.day is None and self.slot_id is not None:
+            self.day = timezone.localdate(self.slot.starts_at)
+        super().save(*args, **kwargs)

@@ -818,8 +818,19 @@ def mark_result_ready(*, application: Application, by, result_summary: str = "",
     return application
 
 
-def deliver_result(*, application: Application, by, postal_tracking_number: str = "", at=None):
-    """Hand over the result at the window, or post it with a tracking number."""
+def deliver_result(
+    *,
+    application: Application,
+    by,
+    postal_tracking_number: str = "",
+    identity_document: str = "",
+    identity_number: str = "",
+    at=None,
+):
+    """Hand over the result at the window (after checking the collector's identity, recorded on the
+    timeline), or post it with a tracking number."""
+    from services.services.pickup import pickup_identity_note
+
     at = at or timezone.now()
     number = (postal_tracking_number or "").strip()
     with transaction.atomic():
@@ -832,10 +843,13 @@ def deliver_result(*, application: Application, by, postal_tracking_number: str 
                 _("Enter the postal tracking number."),
                 field_errors={"postal_tracking_number": [_("Enter the postal tracking number.")]},
             )
+        note = number
+        if application.delivery_method != DeliveryMethod.POST:
+            note = pickup_identity_note(application, document=identity_document, id_number=identity_number)
         application.postal_tracking_number = number[:40]
         application.delivered_at = at
         application.finished_at = at
-        transition(application, to=S.DELIVERED, actor=by, action="deliver", note=number, at=at)
+        transition(application, to=S.DELIVERED, actor=by, action="deliver", note=note, at=at)
         application.save()
         send_evaluation_invitation(application=application)
     return application

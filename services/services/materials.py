@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from services.models import Application, ApplicationMaterial, ApplicationStatus, ResidentMaterial
 from services.services.intake import IntakeError, InvalidTransition, checklist_lines
+from township.casework.workflow import lock
 
 # What residents may upload: scans and photos of documents. Signature bytes decide, not the extension.
 ALLOWED_TYPES = {
@@ -94,7 +95,7 @@ def attach_material(*, application: Application, requirement_id: int, upload, by
     """Add one uploaded file to a line of the application's checklist."""
     data, content_type = validate_upload(upload)
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        application = lock(application)
         _require_editable(application, by)
         requirement_id = _requirement_of(application, requirement_id)
         material = ApplicationMaterial(
@@ -112,7 +113,7 @@ def attach_material(*, application: Application, requirement_id: int, upload, by
 def reuse_library_material(*, application: Application, requirement_id: int, library_material_id: int, by):
     """Satisfy a line with a document from the resident's material library (一次采集、反复使用)."""
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        application = lock(application)
         _require_editable(application, by)
         requirement_id = _requirement_of(application, requirement_id)
         stored = ResidentMaterial.objects.filter(pk=library_material_id, resident=by).first()
@@ -138,7 +139,7 @@ def reuse_library_material(*, application: Application, requirement_id: int, lib
 
 def remove_material(*, material: ApplicationMaterial, by) -> None:
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).get(pk=material.application_id)
+        application = lock(Application(pk=material.application_id))
         _require_editable(application, by)
         name = material.file.name
         material.delete()
@@ -178,3 +179,28 @@ def _requirement_of(application: Application, requirement_id) -> int | None:
 def _safe_name(name: str) -> str:
     base = (name or "file").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in base if ch.isprintable())[:150] or "file"
+
+
+def paper_only_materials(materials) -> list:
+    """The guide's materials the applicant can hand in only on paper (so an online application still
+    means bringing them to the hall); shared data and electronic ones are not among them."""
+    from services.models.catalog import MaterialSource, Medium
+
+    return [m for m in materials if m.medium == Medium.PAPER and m.source != MaterialSource.SHARED_DATA]
+
+
+def online_channel(version, materials) -> str:
+    """What the guide may truthfully say about applying online: "online" (everything can be handed in
+    online), "online_then_paper" (start online, bring the paper ones), "paper" (every material the applicant
+    hands in is paper-only, so "can apply online" would be untrue) or "" (the item is not offered online)."""
+    if not version.allows_online:
+        return ""
+    from services.models.catalog import MaterialSource
+
+    handed_in = [m for m in materials if m.source != MaterialSource.SHARED_DATA]
+    paper = paper_only_materials(materials)
+    if not paper:
+        return "online"
+    if len(paper) == len(handed_in):
+        return "paper"
+    return "online_then_paper"

@@ -2,14 +2,17 @@
 them from the material library), submit it, follow it, withdraw it."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,12 +27,14 @@ from services.models import (
     ServiceItem,
 )
 from services.selectors.applications import public_timeline, resident_applications
+from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.evaluations import is_rateable
 from services.services.intake import (
+    Applicant,
     IntakeError,
+    _validate_parties,
     checklist_lines,
     missing_uploads,
-    start_online_application,
     submit_application,
     update_draft,
     withdraw_application,
@@ -61,10 +66,22 @@ def resident_required(view):
                 login_url = reverse("services-hall-sign-in")
             except NoReverseMatch:
                 login_url = None
-            return redirect_to_login(request.get_full_path(), login_url)
+            return redirect_to_login(_come_back_to(request), login_url)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _come_back_to(request) -> str:
+    """Where sign-in should return: the page itself, or for a form sent after the session ended (an upload,
+    a save) the page the form was on, since its POST-only address cannot be opened after signing in."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("services-hall")
 
 
 def _own(request, pk):
@@ -109,12 +126,14 @@ def apply(request, code=None, bundle_pk=None):
                 )
         if not agent_form.errors:
             try:
-                application = start_online_application(
+                application, is_new = start_or_resume_draft(
                     resident=request.user, item=item, bundle=bundle, agent=agent
                 )
             except IntakeError as error:
                 form.add_error(None, error.message)
             else:
+                if not is_new:
+                    messages.info(request, _("You already have a draft for this service; here it is."))
                 return redirect("services-hall-application", pk=application.pk)
     return render(
         request,
@@ -122,6 +141,66 @@ def apply(request, code=None, bundle_pk=None):
         {"item": item, "bundle": bundle, "form": form, "agent_form": agent_form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+class DraftFields(ApplicantFields):
+    """What a resident types into a draft. Length limits are checked here and shown as errors, never by
+    the browser's maxlength (which cuts a pasted text silently): the limit travels as data-maxlength to
+    the page's counter instead."""
+
+    note = forms.CharField(
+        label=gettext_lazy("Note to the service hall"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = field.widget.attrs.pop("maxlength", None)
+            if limit:
+                field.widget.attrs["data-maxlength"] = limit
+
+
+DRAFT_FIELDS = tuple(DraftFields.base_fields)
+
+
+def _draft_form(application) -> DraftFields:
+    return DraftFields(initial={name: getattr(application, name) for name in DRAFT_FIELDS})
+
+
+def _save_typed(request, application) -> DraftFields | None:
+    """Save what the resident typed, whichever button sent it (save, upload, remove, autosave): every valid
+    field is saved; an invalid one keeps its saved value and comes back marked, with the typed text."""
+    if "applicant_kind" not in request.POST or not application.is_editable_by_resident:
+        return None
+    form = DraftFields(request.POST)
+    form.is_valid()
+    value = {name: form.cleaned_data.get(name, getattr(application, name)) for name in DRAFT_FIELDS}
+    if value["applicant_kind"] not in dict(form.fields["applicant_kind"].choices):
+        value["applicant_kind"] = application.applicant_kind
+    try:
+        update_draft(
+            application=application,
+            by=request.user,
+            applicant=Applicant(
+                kind=value["applicant_kind"],
+                name=value["applicant_name"],
+                id_number=value["applicant_id_number"],
+                phone=value["applicant_phone"],
+                enterprise_name=value["enterprise_name"],
+                credit_code=value["credit_code"],
+            ),
+            note=value["note"],
+            delivery={"method": value["delivery_method"], "address": value["postal_address"]},
+        )
+    except IntakeError as error:
+        if not form.errors:
+            form.add_error(None, error.message)
+        apply_field_errors(form, error.field_errors)
+    application.refresh_from_db()
+    return form
 
 
 def _detail_context(request, application, *, form=None, upload_error=None):
@@ -136,18 +215,7 @@ def _detail_context(request, application, *, form=None, upload_error=None):
         line.files = files.get(line.key, [])
         line.library = library.get(line.material_type_id, []) if line.material_type_id else []
     if form is None and application.is_editable_by_resident:
-        form = ApplicantFields(
-            initial={
-                "applicant_kind": application.applicant_kind,
-                "applicant_name": application.applicant_name,
-                "applicant_id_number": application.applicant_id_number,
-                "applicant_phone": application.applicant_phone,
-                "enterprise_name": application.enterprise_name,
-                "credit_code": application.credit_code,
-                "delivery_method": application.delivery_method,
-                "postal_address": application.postal_address,
-            }
-        )
+        form = _draft_form(application)
     return {
         "application": application,
         "lines": lines,
@@ -161,38 +229,93 @@ def _detail_context(request, application, *, form=None, upload_error=None):
     }
 
 
+def _render_detail(request, application, *, form=None, upload_error=None, status=200):
+    return render(
+        request,
+        "services/hall/application.html",
+        _detail_context(request, application, form=form, upload_error=upload_error),
+        status=status,
+    )
+
+
 @resident_required
 @require_http_methods(["GET", "POST"])
 def application_detail(request, pk):
     application = _own(request, pk)
-    form = None
-    if request.method == "POST":
-        form = ApplicantFields(request.POST)
-        if form.is_valid():
-            try:
-                update_draft(
-                    application=application,
-                    by=request.user,
-                    applicant=form.applicant(),
-                    note=request.POST.get("note", "")[:2000],
-                    delivery=form.delivery(),
-                )
-            except IntakeError as error:
-                form.add_error(None, error.message)
-                apply_field_errors(form, error.field_errors)
-            else:
-                if request.POST.get("then") == "submit":
-                    return _submit(request, application)
-                messages.success(request, _("Saved. You can come back and finish later."))
-                return redirect("services-hall-application", pk=pk)
-        application.refresh_from_db()
-    status = 400 if form is not None and form.errors else 200
-    return render(
-        request,
-        "services/hall/application.html",
-        _detail_context(request, application, form=form),
-        status=status,
+    if request.method == "GET":
+        return _render_detail(request, application)
+    if _chosen_uploads(request):
+        return upload(request, pk)  # files chosen, then "save" pressed: they go up with the text
+    form = _save_typed(request, application)
+    if form is not None and form.errors:
+        messages.warning(request, _("Saved, except the fields marked below: please correct them."))
+        return _render_detail(request, application, form=form, status=400)
+    if request.POST.get("then") in ("check", "submit"):
+        return redirect("services-hall-check", pk=pk)
+    messages.success(request, _("Saved. You can come back and finish later."))
+    return redirect("services-hall-application", pk=pk)
+
+
+@resident_required
+@require_POST
+def autosave(request, pk):
+    """The page saves the draft by itself as the resident types (static/js/hall_draft.js)."""
+    application = _own(request, pk)
+    form = _save_typed(request, application)
+    if form is None:
+        return JsonResponse(
+            {"saved": False, "message": _("This application can no longer be changed.")}, status=409
+        )
+    errors = {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()}
+    return JsonResponse(
+        {
+            "saved": not errors,
+            "at": timezone.localtime().strftime("%H:%M"),
+            "errors": errors,
+            "message": _("Saved, except the fields marked below: please correct them.") if errors else "",
+        },
+        status=400 if errors else 200,
     )
+
+
+@resident_required
+@require_GET
+def check(request, pk):
+    """Check your answers: everything the resident entered and uploaded on one page, with what is still
+    missing, before the one button that submits."""
+    application = _own(request, pk)
+    if not application.is_editable_by_resident:
+        return redirect("services-hall-application", pk=pk)
+    problems: dict[str, list[str]] = {}
+    try:
+        _validate_parties(application, complete=True)
+    except IntakeError as error:
+        problems = error.field_errors
+    context = _detail_context(request, application)
+    form = context["form"]
+    context["answers"] = [
+        {
+            "name": name,
+            "label": form.fields[name].label,
+            "value": _shown(application, name),
+            "problems": problems.get(name, []),
+        }
+        for name in DRAFT_FIELDS
+        if getattr(application, name) or problems.get(name)
+    ]
+    context["problems"] = problems
+    context["may_submit"] = not problems and not context["missing"]
+    return render(request, "services/hall/check.html", context)
+
+
+def _shown(application, name: str) -> str:
+    """A saved answer as the check page shows it: choices by their label, numbers masked as on every page."""
+    if name == "applicant_id_number":
+        return application.masked_id_number
+    if name == "applicant_phone":
+        return application.masked_phone
+    display = getattr(application, f"get_{name}_display", None)
+    return display() if display else getattr(application, name)
 
 
 def _submit(request, application):
@@ -211,34 +334,59 @@ def _submit(request, application):
     return redirect("services-hall-application", pk=application.pk)
 
 
+def _chosen_uploads(request) -> list[tuple[str, object]]:
+    """(requirement, file) for every file chosen on the page: one per line (file-<line>), or the single
+    file of a plain upload form (requirement + file)."""
+    chosen = [(key.removeprefix("file-"), f) for key, f in request.FILES.items() if key.startswith("file-")]
+    if request.FILES.get("file") is not None:
+        chosen.append((request.POST.get("requirement", ""), request.FILES["file"]))
+    return chosen
+
+
+def _chosen_library(request) -> tuple[str, int] | None:
+    """The library document a "use from my library" button sent: "<line>:<document>", or the older
+    requirement + library pair."""
+    raw = request.POST.get("library", "")
+    if not raw:
+        return None
+    if ":" in raw:
+        requirement, _sep, stored = raw.rpartition(":")
+    else:
+        requirement, stored = request.POST.get("requirement", ""), raw
+    return requirement, int(stored) if stored.isdigit() else 0
+
+
 @resident_required
 @require_POST
 def upload(request, pk):
+    """Upload files (or reuse library documents), saving whatever the resident typed on the page with it."""
     application = _own(request, pk)
-    try:
-        if request.POST.get("library"):
+    form = _save_typed(request, application)
+    errors = []
+    library = _chosen_library(request)
+    chosen = _chosen_uploads(request)
+    if library is None and not chosen:
+        errors.append(_("Choose a file to upload."))
+    if library is not None:
+        try:
             reuse_library_material(
                 application=application,
-                requirement_id=request.POST.get("requirement", ""),
-                library_material_id=int(request.POST["library"]) if request.POST["library"].isdigit() else 0,
+                requirement_id=library[0],
+                library_material_id=library[1],
                 by=request.user,
             )
-        else:
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise IntakeError(_("Choose a file to upload."))
+        except IntakeError as error:
+            errors.append(error.message)
+    for requirement, chosen_file in chosen:
+        try:
             attach_material(
-                application=application,
-                requirement_id=request.POST.get("requirement", ""),
-                upload=upload,
-                by=request.user,
+                application=application, requirement_id=requirement, upload=chosen_file, by=request.user
             )
-    except IntakeError as error:
-        return render(
-            request,
-            "services/hall/application.html",
-            _detail_context(request, application, upload_error=error.message),
-            status=400,
+        except IntakeError as error:
+            errors.append(error.message)
+    if errors or (form is not None and form.errors):
+        return _render_detail(
+            request, application, form=form, upload_error=" ".join(errors) or None, status=400
         )
     messages.success(request, _("Uploaded."))
     return redirect("services-hall-application", pk=pk)
@@ -248,11 +396,14 @@ def upload(request, pk):
 @require_POST
 def remove_upload(request, pk, material_pk):
     application = _own(request, pk)
+    form = _save_typed(request, application)
     material = get_object_or_404(ApplicationMaterial, pk=material_pk, application=application)
     try:
         remove_material(material=material, by=request.user)
     except IntakeError as error:
         messages.error(request, error.message)
+    if form is not None and form.errors:
+        return _render_detail(request, application, form=form, status=400)
     return redirect("services-hall-application", pk=pk)
 
 
@@ -278,6 +429,19 @@ def withdraw(request, pk):
         else:
             messages.success(request, _("The application has been withdrawn."))
     return redirect("services-hall-application", pk=pk)
+
+
+@resident_required
+@require_POST
+def delete(request, pk):
+    application = _own(request, pk)
+    try:
+        delete_draft(application=application, by=request.user)
+    except IntakeError as error:
+        messages.error(request, error.message)
+        return redirect("services-hall-application", pk=pk)
+    messages.success(request, _("The draft has been deleted."))
+    return redirect("services-hall")
 
 
 class LibraryForm(forms.Form):
@@ -389,6 +553,8 @@ urlpatterns = [
     path("apply/<str:code>/", apply, name="services-hall-apply"),
     path("apply/bundle/<int:bundle_pk>/", apply, name="services-hall-apply-bundle"),
     path("applications/<int:pk>/", application_detail, name="services-hall-application"),
+    path("applications/<int:pk>/autosave/", autosave, name="services-hall-autosave"),
+    path("applications/<int:pk>/check/", check, name="services-hall-check"),
     path("applications/<int:pk>/upload/", upload, name="services-hall-upload"),
     path(
         "applications/<int:pk>/materials/<int:material_pk>/remove/",
@@ -397,6 +563,7 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/submit/", submit, name="services-hall-submit"),
     path("applications/<int:pk>/withdraw/", withdraw, name="services-hall-withdraw"),
+    path("applications/<int:pk>/delete/", delete, name="services-hall-delete"),
     path("appointments/", appointments, name="services-appointments"),
     path("library/", library, name="services-library"),
     path("library/<int:pk>/", library_file, name="services-library-file"),

@@ -39,6 +39,7 @@ from services.services.intake import (
     receive_at_window,
     refuse_application,
 )
+from services.services.pickup import PICKUP_DOCUMENTS
 from township.org.models import ResidentAccount
 from township.org.roles import Role, roles_of
 
@@ -301,6 +302,8 @@ def delivery(request):
                     application=application,
                     by=request.user,
                     postal_tracking_number=request.POST.get("postal_tracking_number", ""),
+                    identity_document=request.POST.get("identity_document", ""),
+                    identity_number=request.POST.get("identity_number", "")[:40],
                 )
         except IntakeError as error:
             errors[application.pk] = error.message
@@ -315,7 +318,7 @@ def delivery(request):
     return render(
         request,
         "services/workbench/delivery.html",
-        {"applications": applications},
+        {"applications": applications, "pickup_documents": PICKUP_DOCUMENTS.items()},
         status=400 if errors else 200,
     )
 

@@ -68,17 +68,22 @@ def test_resident_applies_online_clerk_accepts_resident_tracks(page, browser, li
     # a wrong file is refused with a clear message, then the real scans go up
     wrong = scan.with_suffix(".txt")
     wrong.write_text("not a scan")
-    uploads = page.locator("form.upload-form")
+    uploads = page.locator(".upload-form")
     uploads.nth(0).locator("input[type=file]").set_input_files(str(wrong))
     uploads.nth(0).locator("button").click()
     expect(page.locator("#upload-error")).to_contain_text("不是 PDF、JPEG 或 PNG")
     for index in range(2):
-        form = page.locator("form.upload-form").nth(index)
+        form = page.locator(".upload-form").nth(index)
         form.locator("input[type=file]").set_input_files(str(scan))
         form.locator("button").click()
         page.wait_for_load_state()
     expect(page.locator(".material-list")).to_contain_text("残疾人证.pdf")
     page.click("#submit-application")
+    # one page to check every answer and file before the one button that submits
+    page.wait_for_url("**/check/")
+    expect(page.locator("#check-files")).to_contain_text("残疾人证.pdf")
+    screenshot(page, "hall-check-answers")
+    page.click("#confirm-submit")
     expect(page.locator("#app-status")).to_contain_text("待预审")
     number = page.locator("#app-number").inner_text()
     code = page.locator("#app-code").inner_text()
@@ -124,3 +129,48 @@ def resident_sign_in(page, resident):
     body = OutboxMessage.objects.filter(recipient=resident.resident.phone).latest("pk").body
     page.fill("#id_code", re.search(r"\d{6}", body).group(0))
     page.click("#sign-in")
+
+
+def test_typed_text_survives_an_upload_and_is_saved_while_typing(page, hall):
+    _township, resident, scan = hall
+    application = _draft_for(resident)
+    page.goto(f"/services/hall/applications/{application.pk}/")
+    page.wait_for_url("**/sign-in/**")
+    resident_sign_in(page, resident)
+    page.wait_for_url(f"**/services/hall/applications/{application.pk}/")
+    page.fill("#id_note", "下午三点后方便接电话")
+    expect(page.locator("#autosave-status")).to_contain_text(re.compile(r"\d\d:\d\d"), timeout=8000)
+    application.refresh_from_db()
+    assert application.note == "下午三点后方便接电话"
+    page.fill("#id_applicant_name", "林新名")  # typed, not yet saved: the upload carries it
+    upload = page.locator(".upload-form").first
+    upload.locator("input[type=file]").set_input_files(str(scan))
+    upload.locator("button").click()
+    page.wait_for_load_state()
+    expect(page.locator("#id_applicant_name")).to_have_value("林新名")
+    expect(page.locator(".material-list")).to_contain_text("残疾人证.pdf")
+    application.refresh_from_db()
+    assert application.applicant_name == "林新名"
+
+
+def test_too_long_text_is_said_before_sending_and_never_cut(page, hall):
+    _township, resident, _scan = hall
+    application = _draft_for(resident)
+    page.goto(f"/services/hall/applications/{application.pk}/")
+    resident_sign_in(page, resident)
+    page.wait_for_url(f"**/services/hall/applications/{application.pk}/")
+    page.fill("#id_note", "长" * 2010)
+    expect(page.locator('[data-counter-for="id_note"]')).to_contain_text("2010")
+    assert len(page.input_value("#id_note")) == 2010  # the browser did not cut the paste
+    page.click("#save-draft")
+    expect(page.locator("#autosave-status")).to_have_class(re.compile("errors"))
+    application.refresh_from_db()
+    assert application.note == ""
+
+
+def _draft_for(resident):
+    from services.models import ServiceItem
+    from services.services.drafts import start_or_resume_draft
+
+    item = ServiceItem.objects.get(current_version__name="残疾人两项补贴申请")
+    return start_or_resume_draft(resident=resident, item=item)[0]

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD, DepartmentFactory, TownshipFactory, WindowFactory, make_staff
 from tests.services.factories import make_item, material_type
+from township.notify.models import OutboxMessage
 from township.org.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,3 +124,85 @@ def test_incomplete_walk_in_gets_a_one_time_notice_listing_every_missing_materia
     text = pdf_text(page.request.get(href).body())
     for expected in ("家庭收入证明", "居民身份证", "复印件不清晰", "残疾证"):
         assert expected in text
+
+
+@pytest.mark.parametrize(
+    "field", ["#item-q", "#id_applicant_name", "#id_applicant_phone", "#id_note", "#id_result"]
+)
+def test_enter_in_a_workbench_field_accepts_nothing(page, hall, field):
+    from services.models import Application
+
+    sign_in(page, "clerk1")
+    choose_item_and_applicant(page)
+    page.click("#all-present")
+    page.fill("#item-q", "低保")
+    expect(page.locator("#item-results button.pick").first).to_be_visible()
+    page.locator(field).press("Enter")
+    page.wait_for_timeout(600)
+    assert "/services/workbench/applications/" not in page.url
+    assert Application.objects.count() == 0
+    assert not OutboxMessage.objects.exists()
+    # nothing typed was lost: the search and the applicant are still there
+    expect(page.locator("#item-q")).to_have_value("低保")
+    expect(page.locator("#id_applicant_name")).to_have_value("张三")
+    # the explicit button still accepts
+    page.click("button[value=accept]")
+    page.wait_for_url("**/services/workbench/applications/*/")
+    assert Application.objects.count() == 1
+
+
+def test_enter_in_the_postal_tracking_number_hands_over_nothing(page, hall):
+    """The delivery page's one text field must not post the result by itself."""
+    from django.contrib.auth import get_user_model
+
+    from services.models import Application, ApplicationStatus
+    from services.services.intake import accept_application, mark_result_ready, receive_at_window
+    from tests.services.intake_helpers import applicant, full_checklist
+
+    _township, item = hall
+    clerk = get_user_model().objects.get(username="clerk1")
+    application = receive_at_window(
+        township=item.township,
+        clerk=clerk,
+        item=item,
+        applicant=applicant(),
+        delivery={"method": "post", "address": "青石镇幸福路1号"},
+    )
+    accept_application(application=application, clerk=clerk, checklist=full_checklist(application))
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.APPROVED)
+    application.refresh_from_db()
+    mark_result_ready(application=application, by=clerk)
+    sign_in(page, "clerk1")
+    page.goto("/services/workbench/delivery/")
+    page.fill("input[name=postal_tracking_number]", "EMS123")
+    page.press("input[name=postal_tracking_number]", "Enter")
+    page.wait_for_timeout(600)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.RESULT_READY
+    page.locator("button[value=deliver]").click()
+    page.wait_for_load_state()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DELIVERED
+
+
+def test_idle_warning_then_sign_out_keeps_what_the_clerk_typed(page, hall, settings):
+    settings.SESSION_IDLE_TIMEOUT_STAFF = 6
+    sign_in(page, "clerk1")
+    choose_item_and_applicant(page)
+    # warned before the idle logout, and staying signed in works
+    expect(page.locator("#idle-warning")).to_be_visible(timeout=8000)
+    page.click("#idle-stay")
+    expect(page.locator("#idle-warning")).to_be_hidden()
+    # then nothing happens for longer than the timeout: the page says so
+    expect(page.locator("#idle-sign-in")).to_be_visible(timeout=15000)
+    # a search now leads the whole page to sign-in (not into the results box) and back
+    page.fill("#item-q", "低保")
+    page.wait_for_url("**/accounts/login/?next=%2Fservices%2Fworkbench%2F")
+    settings.SESSION_IDLE_TIMEOUT_STAFF = 1800
+    page.fill("#id_username", "clerk1")
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/services/workbench/")
+    expect(page.locator("#restored-note")).to_be_visible()
+    expect(page.locator("#id_applicant_name")).to_have_value("张三")
+    expect(page.locator("#checklist")).to_contain_text("最低生活保障申请书")

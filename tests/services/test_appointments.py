@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from services.models import Appointment, AppointmentSlot
 from services.services import BookingError, book_appointment
@@ -23,6 +23,23 @@ def _slot(capacity=2, **extra):
         capacity=capacity,
         **extra,
     )
+
+
+def _two_slots_on_one_day():
+    """10:00 and 14:00 tomorrow, local time (a day boundary must not fall between them)."""
+    from datetime import datetime, time
+
+    township = TownshipFactory()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    slots = []
+    for hour in (10, 14):
+        start = timezone.make_aware(datetime.combine(tomorrow, time(hour)))
+        slots.append(
+            AppointmentSlot.objects.create(
+                township=township, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=5
+            )
+        )
+    return slots
 
 
 @pytest.mark.django_db(transaction=True)
@@ -67,7 +84,7 @@ def test_booking_the_same_slot_twice_is_refused_and_takes_no_place():
     slot = _slot(capacity=5)
     resident = make_resident()
     book_appointment(slot_id=slot.pk, resident=resident)
-    with pytest.raises(BookingError, match="已预约"):
+    with translation.override("en"), pytest.raises(BookingError, match="already booked a visit on this day"):
         book_appointment(slot_id=slot.pk, resident=resident)
     slot.refresh_from_db()
     assert slot.booked == 1
@@ -139,3 +156,46 @@ def test_the_daily_job_runs_through_the_task_and_is_idempotent():
     TownshipFactory()
     first = open_slots_for_every_township.apply().get()
     assert first > 0 and open_slots_for_every_township.apply().get() == 0
+
+
+def test_a_second_slot_on_the_same_day_is_refused_naming_the_booked_time():
+    morning, afternoon = _two_slots_on_one_day()
+    resident = make_resident()
+    book_appointment(slot_id=morning.pk, resident=resident)
+    booked_at = timezone.localtime(morning.starts_at).strftime("%H:%M")
+    with translation.override("en"), pytest.raises(BookingError, match=f"already booked.*{booked_at}"):
+        book_appointment(slot_id=afternoon.pk, resident=resident)
+    afternoon.refresh_from_db()
+    assert afternoon.booked == 0
+    assert Appointment.objects.filter(resident=resident).count() == 1
+
+
+def test_after_cancelling_the_resident_may_book_another_time_that_day():
+    from services.services.appointments import cancel_appointment
+
+    first, second = _two_slots_on_one_day()
+    resident = make_resident()
+    appointment = book_appointment(slot_id=first.pk, resident=resident)
+    cancel_appointment(appointment_id=appointment.pk, resident=resident)
+    assert book_appointment(slot_id=second.pk, resident=resident).slot_id == second.pk
+
+
+def test_the_database_refuses_two_booked_visits_a_day_for_one_resident():
+    first, second = _two_slots_on_one_day()
+    resident = make_resident()
+    Appointment.objects.create(township=first.township, slot=first, resident=resident)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Appointment.objects.create(township=second.township, slot=second, resident=resident)
+
+
+def test_a_booking_texts_the_resident_a_confirmation_once(django_capture_on_commit_callbacks):
+    from services.services.appointments import _text_confirmation
+    from township.notify.models import OutboxMessage
+
+    slot = _slot(capacity=5)
+    resident = make_resident(phone="13800000021")
+    appointment = book_appointment(slot_id=slot.pk, resident=resident)
+    _text_confirmation(appointment)  # a retried notification queues nothing new
+    messages = OutboxMessage.objects.filter(recipient="13800000021")
+    assert messages.count() == 1
+    assert timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M") in messages.get().body
