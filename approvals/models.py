@@ -165,6 +165,8 @@ class SupplementRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("requested"))
     supplied_at = models.DateTimeField(_("supplied"), null=True, blank=True)
+    # Items handed in on paper at a window (the clerk ticks them); the others must be uploaded online.
+    received_at_window = models.JSONField(_("received at the window"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("supplement request")

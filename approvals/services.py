@@ -22,6 +22,7 @@ from approvals.models import (
     TaskStatus,
 )
 from services.models import Application, ApplicationStatus
+from services.selectors.applications import supplement_progress
 from township.casework.clock import extend_clock, pause_clock, resume_clock, stop_clock
 from township.casework.timeline import append_entry
 from township.casework.workflow import lock, lock_in_family, transition
@@ -309,9 +310,12 @@ def request_supplement(*, application: Application, by, items: list[str], note: 
     return request
 
 
-def supply_supplement(*, application: Application, by, at=None) -> Application:
-    """The applicant (online) or a clerk (at the window) hands in the supplement: the clock runs again."""
+def supply_supplement(*, application: Application, by, received=(), at=None) -> Application:
+    """The supplement is in: the clock runs again. Complete only when every requested material is there,
+    uploaded online by the applicant or received on paper at a window (`received`: the names a clerk
+    ticks; they are kept even when something is still missing)."""
     at = at or timezone.now()
+    missing = []
     with transaction.atomic():
         application = lock_in_family(application)
         if application.status != S.SUPPLEMENT:
@@ -323,12 +327,32 @@ def supply_supplement(*, application: Application, by, at=None) -> Application:
         )
         if not (is_applicant or is_clerk):
             raise ApprovalError(_("This application is not yours."))
-        SupplementRequest.objects.filter(application=application, supplied_at__isnull=True).update(
-            supplied_at=at
+        request = SupplementRequest.objects.select_for_update().get(
+            application=application, supplied_at__isnull=True
         )
-        resume_clock(application, at=at)
-        transition(application, to=S.IN_REVIEW, actor=by, action="supply-supplement", at=at)
-        application.save()
+        received = [str(name) for name in received or ()]
+        if received and not is_clerk:
+            raise ApprovalError(_("Only a window clerk can record materials handed in on paper."))
+        unknown = [name for name in received if name not in request.items]
+        if unknown:
+            raise ApprovalError(_("These were not asked for: %(names)s.") % {"names": "、".join(unknown)})
+        if received:
+            request.received_at_window = [
+                i for i in request.items if i in {*request.received_at_window, *received}
+            ]
+            request.save(update_fields=["received_at_window"])
+        missing = [line["name"] for line in supplement_progress(application, request) if not line["is_in"]]
+        if not missing:
+            request.supplied_at = at
+            request.save(update_fields=["supplied_at"])
+            resume_clock(application, at=at)
+            transition(application, to=S.IN_REVIEW, actor=by, action="supply-supplement", at=at)
+            application.save()
+    if missing:  # what was ticked is kept; the clock stays paused
+        raise ApprovalError(
+            _("These requested materials are still missing: %(names)s.") % {"names": "、".join(missing)},
+            field_errors={"received": []},
+        )
     return application
 
 

@@ -13,11 +13,16 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals import selectors
 from approvals.services import ApprovalError, supply_supplement
-from services.selectors.applications import public_timeline, resident_applications
+from services.selectors.applications import (
+    applications_visible_to,
+    public_timeline,
+    resident_applications,
+    supplement_progress,
+)
 from services.views.hall import resident_required
 from township.casework.models import UrgingLevel
 from township.casework.urging import urge_case, urgings_for
@@ -131,10 +136,37 @@ def supplement_supplied(request, pk):
     return redirect("services-hall-application", pk=pk)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplement_at_window(request, pk):
+    """A window clerk records the supplementary materials handed in on paper; the review goes on once
+    every requested material is in (online or at the window)."""
+    if Role.WINDOW_CLERK not in roles_of(request.user):
+        raise PermissionDenied(_("Only window clerks receive materials at the window."))
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            supply_supplement(
+                application=application, by=request.user, received=request.POST.getlist("received")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Everything asked for is in: the review goes on."))
+            return redirect("services-workbench-done", pk=application.parent_id or application.pk)
+        return redirect("approvals-supplement-window", pk=pk)
+    return render(
+        request,
+        "approvals/supplement_window.html",
+        {"application": application, "progress": supplement_progress(application)},
+    )
+
+
 urlpatterns = [
     path("supervision/", supervision, name="approvals-supervision"),
     path("supervision/applications/<int:pk>/", supervised_timeline, name="approvals-supervised-timeline"),
     path("supervision/applications/<int:pk>/urge/", urge, name="approvals-urge"),
+    path("applications/<int:pk>/supplement/", supplement_at_window, name="approvals-supplement-window"),
     path(
         "applications/<int:pk>/supplement-supplied/",
         supplement_supplied,

@@ -366,6 +366,8 @@ class ApplicationMaterial(models.Model):
         related_name="+",
         verbose_name=_("material requirement"),
     )
+    # For a file handed in for a supplement (no checklist line): which requested material it is.
+    supplement_item = models.CharField(_("supplemented material"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=material_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=60)

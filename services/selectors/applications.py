@@ -117,3 +117,26 @@ def public_timeline(application: Application) -> list:
 def staff_timeline(application: Application) -> list:
     """What staff who may see the application read: every entry, with names and internal notes."""
     return timeline_rows(application, audience=Audience.STAFF, parts=application_parts(application))
+
+
+def supplement_progress(application: Application, request=None) -> list[dict]:
+    """Each material of the open supplement request: its name, and whether it was uploaded online (with
+    the files) or received at a window. Empty when no supplement is awaited. (The back office's requests
+    are read through their reverse accessor: services does not import approvals.)"""
+    request = request or application.supplement_requests.filter(supplied_at__isnull=True).first()
+    if request is None:
+        return []
+    files: dict[str, list] = {}
+    for material in application.materials.filter(
+        requirement__isnull=True, supplement_item__in=request.items, uploaded_at__gte=request.requested_at
+    ).order_by("pk"):
+        files.setdefault(material.supplement_item, []).append(material)
+    return [
+        {
+            "name": item,
+            "files": files.get(item, []),
+            "at_window": item in (request.received_at_window or []),
+            "is_in": bool(files.get(item)) or item in (request.received_at_window or []),
+        }
+        for item in request.items
+    ]

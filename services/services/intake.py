@@ -191,7 +191,8 @@ _SMS_TEXT = {
     S.COMPLETED: gettext_noop("Your application %(number)s (%(title)s) has been completed. Thank you."),
     S.WITHDRAWN: gettext_noop("Your application %(number)s (%(title)s) has been withdrawn."),
     S.SUPPLEMENT: gettext_noop(
-        "Your application %(number)s (%(title)s) needs supplementary materials. Track it: %(url)s"
+        "Your application %(number)s (%(title)s) needs these materials: %(what)s. Upload them online or "
+        "bring them to the service hall. Track it: %(url)s"
     ),
     S.IN_REVIEW: gettext_noop("Your application %(number)s (%(title)s) is in review. Track it: %(url)s"),
     S.APPROVED: gettext_noop("Your application %(number)s (%(title)s) has been approved. Track it: %(url)s"),
@@ -205,7 +206,9 @@ _SMS_TEXT = {
 }
 
 
-def sms_text(application: Application) -> str:
+def sms_text(application: Application, *, note: str = "") -> str:
+    """The applicant's SMS for the application's current state; `note` is the step's (the materials asked
+    for by a supplement)."""
     template = _SMS_TEXT.get(application.status)
     if template is None:
         return ""
@@ -226,6 +229,7 @@ def sms_text(application: Application) -> str:
         "due": application.due_date.isoformat() if application.due_at else "",
         "url": tracking_url(application),
         "reason": application.refusal_reason,
+        "what": note,
         "delivery": delivery,
         "tracking": tracking,
     }
@@ -238,7 +242,7 @@ def notify_applicant(sender, *, case: Application, entry, **kwargs) -> None:
     if not application.applicant_phone or application.parent_id:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        body = sms_text(application)
+        body = sms_text(application, note=entry.note)
     if body:
         send_sms(
             to=application.applicant_phone,

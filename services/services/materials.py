@@ -91,16 +91,21 @@ def _store(record, data: bytes):
     return record
 
 
-def attach_material(*, application: Application, requirement_id: int, upload, by) -> ApplicationMaterial:
-    """Add one uploaded file to a line of the application's checklist."""
+def attach_material(
+    *, application: Application, requirement_id: int, upload, by, supplement_item: str = ""
+) -> ApplicationMaterial:
+    """Add one uploaded file to a line of the application's checklist, or (during a supplement) to one of
+    the materials the reviewer asked for (`supplement_item`, its name as asked)."""
     data, content_type = validate_upload(upload)
     with transaction.atomic():
         application = lock(application)
         _require_editable(application, by)
         requirement_id = _requirement_of(application, requirement_id)
+        supplement_item = _supplement_item_of(application, requirement_id, supplement_item)
         material = ApplicationMaterial(
             application=application,
             requirement_id=requirement_id,
+            supplement_item=supplement_item,
             original_name=_safe_name(upload.name),
             content_type=content_type,
             size=len(data),
@@ -174,6 +179,21 @@ def _requirement_of(application: Application, requirement_id) -> int | None:
         if str(requirement_id) == line.key:
             return int(line.key)
     raise UploadRefused(_("That material is not asked for by this application."))
+
+
+def _supplement_item_of(application: Application, requirement_id, item: str) -> str:
+    if requirement_id is not None or application.status != ApplicationStatus.SUPPLEMENT:
+        return ""
+    # the reverse accessor of the back office's supplement requests (services does not import approvals)
+    asked = (
+        application.supplement_requests.filter(supplied_at__isnull=True)
+        .values_list("items", flat=True)
+        .first()
+    )
+    item = (item or "").strip()
+    if not asked or item not in asked:
+        raise UploadRefused(_("Choose which of the requested materials this file is."))
+    return item
 
 
 def _safe_name(name: str) -> str:

@@ -26,7 +26,7 @@ from services.models import (
     ResidentMaterial,
     ServiceItem,
 )
-from services.selectors.applications import public_timeline, resident_applications
+from services.selectors.applications import public_timeline, resident_applications, supplement_progress
 from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.evaluations import is_rateable
 from services.services.intake import (
@@ -226,6 +226,7 @@ def _detail_context(request, application, *, form=None, upload_error=None):
         "may_withdraw": application.status in WITHDRAWABLE,
         "may_rate": is_rateable(application) and not hasattr(application, "evaluation"),
         "missing": missing_uploads(application) if application.is_editable_by_resident else [],
+        "supplement": supplement_progress(application) if application.status == "supplement" else [],
     }
 
 
@@ -380,7 +381,11 @@ def upload(request, pk):
     for requirement, chosen_file in chosen:
         try:
             attach_material(
-                application=application, requirement_id=requirement, upload=chosen_file, by=request.user
+                application=application,
+                requirement_id=requirement,
+                upload=chosen_file,
+                by=request.user,
+                supplement_item=request.POST.get("supplement_item", ""),
             )
         except IntakeError as error:
             errors.append(error.message)

@@ -34,9 +34,10 @@ from services.services.intake import (
     receive_at_window,
     withdraw_application,
 )
+from services.services.materials import attach_material
 from tests.approvals.helpers import Office, assignee_of
 from tests.factories import DepartmentFactory, make_resident, make_staff
-from tests.services.intake_helpers import applicant, full_checklist
+from tests.services.intake_helpers import applicant, full_checklist, pdf_upload
 from township.casework.timeline import entries_for
 from township.org.roles import Role
 
@@ -140,6 +141,14 @@ def test_supplement_pauses_the_clock_and_the_resident_resumes_it(office):
         approve_application(application=application, by=chief)
     with pytest.raises(ApprovalError):
         supply_supplement(application=application, by=make_resident(phone="13800000062", id_number=None))
+    for name in ("户口簿复印件", "收入证明"):
+        attach_material(
+            application=application,
+            requirement_id="",
+            upload=pdf_upload(f"{name}.pdf"),
+            by=resident,
+            supplement_item=name,
+        )
     supply_supplement(application=application, by=resident)
     application.refresh_from_db()
     assert application.status == S.IN_REVIEW and application.clock_paused_at is None
@@ -155,7 +164,7 @@ def test_a_supplement_across_national_day_moves_the_due_date_by_the_working_days
     chief = assignee_of(application)
     request_supplement(application=application, by=chief, items=["收入证明"], at=at(2026, 9, 29, 10))
     application.refresh_from_db()
-    supply_supplement(application=application, by=office.clerk, at=at(2026, 10, 9, 10))
+    supply_supplement(application=application, by=office.clerk, received=["收入证明"], at=at(2026, 10, 9, 10))
     application.refresh_from_db()
     # paused over 30 Sep, 8 Oct and 9 Oct (three working days): the due date moves past 9 Oct, the
     # adjusted working Saturday 10 Oct, and lands on Mon 12 Oct

@@ -14,13 +14,16 @@ from approvals.services import (
     request_supplement,
     start_excluded_period,
     start_review,
+    supply_supplement,
 )
+from services.errors import IntakeError
 from services.models import Application, ApplicationStatus, Bundle, BundleItem
 from services.selectors.applications import public_timeline, staff_timeline
 from services.services.intake import accept_application, receive_at_window, withdraw_application
+from services.services.materials import attach_material
 from tests.approvals.helpers import Office, assignee_of
-from tests.factories import make_staff
-from tests.services.intake_helpers import applicant, full_checklist
+from tests.factories import make_resident, make_staff
+from tests.services.intake_helpers import applicant, full_checklist, pdf_upload
 from township.casework.models import Urging
 from township.notify.models import InboxItem, OutboxMessage
 from township.org.roles import Role
@@ -185,3 +188,103 @@ def test_urging_a_case_of_another_township_is_refused(client):
     response = client.post(reverse("approvals-urge", args=[application.pk]), {"note": "x", "level": "urge"})
     assert response.status_code == 404
     assert not Urging.objects.exists()
+
+
+def _with_supplement(items=("户口簿复印件", "收入证明")):
+    office = Office(chiefs=1)
+    resident = make_resident(phone="13800000071", id_number="11010519491231002X")
+    application = office.in_review()
+    request_supplement(application=application, by=assignee_of(application), items=list(items), note="请补齐")
+    return office, resident, Application.objects.get(pk=application.pk)
+
+
+@pytest.mark.django_db
+def test_a_supplement_with_nothing_handed_in_is_refused_and_the_clock_stays_paused():
+    office, resident, application = _with_supplement()
+    with (
+        translation.override("en"),
+        pytest.raises(ApprovalError, match="still missing: 户口簿复印件、收入证明"),
+    ):
+        supply_supplement(application=application, by=resident)
+    attach_material(
+        application=application,
+        requirement_id="",
+        upload=pdf_upload(),
+        by=resident,
+        supplement_item="收入证明",
+    )
+    with translation.override("en"), pytest.raises(ApprovalError, match=r"still missing: 户口簿复印件\.$"):
+        supply_supplement(application=application, by=resident)
+    application.refresh_from_db()
+    assert application.status == S.SUPPLEMENT and application.clock_paused_at is not None
+
+
+@pytest.mark.django_db
+def test_a_file_must_say_which_requested_material_it_is():
+    office, resident, application = _with_supplement()
+    with pytest.raises(IntakeError):
+        attach_material(application=application, requirement_id="", upload=pdf_upload(), by=resident)
+    with pytest.raises(IntakeError):
+        attach_material(
+            application=application,
+            requirement_id="",
+            upload=pdf_upload(),
+            by=resident,
+            supplement_item="别的",
+        )
+
+
+@pytest.mark.django_db
+def test_materials_online_and_at_the_window_together_complete_the_supplement(client):
+    office, resident, application = _with_supplement()
+    attach_material(
+        application=application,
+        requirement_id="",
+        upload=pdf_upload(),
+        by=resident,
+        supplement_item="收入证明",
+    )
+    client.force_login(office.clerk)
+    url = reverse("approvals-supplement-window", args=[application.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "户口簿复印件" in page.content.decode()
+    with pytest.raises(ApprovalError):  # a resident cannot tick papers as handed in
+        supply_supplement(application=application, by=resident, received=["户口簿复印件"])
+    done = client.post(url, {"received": ["户口簿复印件"]})
+    assert done.status_code == 302
+    application.refresh_from_db()
+    assert application.status == S.IN_REVIEW and application.clock_paused_at is None
+    request = application.supplement_requests.get()
+    assert request.received_at_window == ["户口簿复印件"] and request.supplied_at is not None
+
+
+@pytest.mark.django_db
+def test_ticks_are_kept_when_something_is_still_missing(client):
+    office, resident, application = _with_supplement()
+    client.force_login(office.clerk)
+    url = reverse("approvals-supplement-window", args=[application.pk])
+    client.post(url, {"received": ["户口簿复印件"]})
+    application.refresh_from_db()
+    assert application.status == S.SUPPLEMENT
+    assert application.supplement_requests.get().received_at_window == ["户口簿复印件"]
+    client.post(url, {"received": ["收入证明"]})
+    application.refresh_from_db()
+    assert application.status == S.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_supplement_sms_and_the_tracking_page_say_what_to_bring(
+    client, django_capture_on_commit_callbacks
+):
+    office = Office(chiefs=1)
+    application = office.in_review()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_supplement(
+            application=application, by=assignee_of(application), items=["户口簿复印件", "收入证明"]
+        )
+    sms = OutboxMessage.objects.filter(recipient=application.applicant_phone).order_by("-id").first()
+    assert "户口簿复印件" in sms.body and "收入证明" in sms.body
+    page = client.get(
+        reverse("services-track"), {"number": application.number, "code": application.query_code}
+    )
+    assert "户口簿复印件" in page.content.decode()

@@ -60,9 +60,18 @@ def test_approver_supplement_resident_upload_approval_and_tracking(page, browser
     expect(phone.locator("#supplement")).to_contain_text("近三个月家庭收入证明")
     scan = tmp_path / "收入证明.pdf"
     scan.write_bytes(PDF_BYTES)
-    phone.set_input_files("#supplement-file", str(scan))
-    phone.click("#upload-supplement")
+    phone.set_input_files("#supplement-file-1", str(scan))
+    phone.click("#upload-supplement-1")
     expect(phone.locator("#supplement")).to_contain_text("收入证明.pdf")
+    # one of the two is still missing: the supplement is not complete and the clock stays paused
+    phone.click("#supplement-done")
+    expect(phone.locator("#app-status")).to_have_text("补正中")
+    expect(phone.locator("body")).to_contain_text("户口簿复印件")
+    booklet = tmp_path / "户口簿.pdf"
+    booklet.write_bytes(PDF_BYTES)
+    phone.set_input_files("#supplement-file-2", str(booklet))
+    phone.click("#upload-supplement-2")
+    expect(phone.locator("#supplement")).to_contain_text("户口簿.pdf")
     phone.click("#supplement-done")
     expect(phone.locator("#app-status")).to_have_text("审批中")
     resident_context.close()

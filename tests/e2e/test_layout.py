@@ -50,7 +50,7 @@ def test_at_phone_width_the_menu_folds_behind_a_button_and_targets_are_44_px(pag
     assert too_small_targets(page) == []
     page.click("button.primary")
     page.wait_for_url("**/services/hall/applications/*/")
-    expect(page.locator("form.upload-form").first).to_be_visible()
+    expect(page.locator(".upload-form").first).to_be_visible()
     header = page.locator("#topbar").bounding_box()
     assert header["height"] <= 0.1 * PHONE["height"], header
     expect(page.locator("nav.mainnav")).to_be_hidden()
