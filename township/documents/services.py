@@ -59,7 +59,9 @@ def verification_url(number: str) -> str:
 
 
 def qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=2)
+    """The QR code as a PNG data URI: WeasyPrint draws a small PNG much faster than an SVG of one path per
+    module (about 15 ms a code); 8 pixels a module stay crisp when printed at 25 mm."""
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=8, border=2)
 
 
 def issue_document(
