@@ -179,14 +179,16 @@ def test_a_zero_threshold_means_no_yellow_before_red():
     assert case.yellow_at == case.due_at
 
 
-def test_remaining_counts_today_and_goes_negative_when_overdue():
-    case = twenty_working_days_from_21_september()
-    assert remaining(case, local(2026, 9, 21, 12, 0)).amount == 21  # today and the 20 after it
-    assert remaining(case, local(2026, 10, 26, 17, 0)).amount == 1
+def test_remaining_counts_the_days_after_today_and_goes_negative_when_overdue():
+    case = twenty_working_days_from_21_september()  # due Mon 26 Oct
+    assert remaining(case, local(2026, 9, 21, 12, 0)).amount == 20  # the 20 working days after today
+    assert remaining(case, local(2026, 10, 23, 9, 0)).amount == 1  # Friday: Monday is left
+    assert remaining(case, local(2026, 10, 26, 17, 0)).amount == 0
     late = remaining(case, local(2026, 10, 28, 9, 0))
     assert late.is_overdue and late.amount == -2
     with translation.override("en"):
-        assert str(remaining(case, local(2026, 10, 26, 17, 0))) == "1 working day left"
+        assert str(remaining(case, local(2026, 10, 23, 9, 0))) == "1 working day left"
+        assert str(remaining(case, local(2026, 10, 26, 17, 0))) == "due today"
         assert str(late) == "overdue by 2 working days"
     assert remaining(Permit(title="x"), local(2026, 10, 28, 9, 0)) is None
 
@@ -197,7 +199,8 @@ def test_remaining_in_working_hours_and_calendar_days_reads_well():
     with translation.override("en"):
         assert str(remaining(hours, local(2026, 4, 3, 16, 0))) == "4 working hours left"
         assert str(remaining(hours, local(2026, 4, 7, 12, 0))) == "overdue by 0.5 working hours"
-        assert str(remaining(days, local(2026, 10, 13, 10, 0))) == "1 day left"
+        assert str(remaining(days, local(2026, 10, 12, 10, 0))) == "1 day left"
+        assert str(remaining(days, local(2026, 10, 13, 10, 0))) == "due today"
 
 
 def test_an_extension_adds_working_days_to_the_due_date():

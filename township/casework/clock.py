@@ -3,8 +3,10 @@
 Rules, all in local time (settings.TIME_ZONE):
 
 - A day limit ends at midnight after the due date; a working-hours limit at an instant in office hours.
-- "Remaining" counts what is left including today: on the due date one working day remains.
-  Yellow starts at the first instant when no more than the threshold remains; red (overdue) at `due_at`.
+- "Remaining" counts the days left after today, as people read a due date: on the due date nothing is
+  left but today ("due today"); the day before, one. Yellow starts at the first instant when no more
+  than the threshold remains counting today (threshold 2: from the day before the due date); red
+  (overdue) at `due_at`.
 - A pause (e.g. a supplement request, 补正) stops time: on resume, due and yellow move on by what
   elapsed during the pause, in the clock's unit (for working days: the working days in
   (pause date, resume date]). A clock can be paused and resumed any number of times.
@@ -224,6 +226,9 @@ class Remaining:
 
     def __str__(self) -> str:
         size = abs(self.amount)
+        if not self.is_overdue and size == 0 and self.unit in (LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS):
+            text = gettext("due today")
+            return gettext("%(remaining)s (paused)") % {"remaining": text} if self.is_paused else text
         # ngettext needs an integer; any fraction takes the plural in English
         count = int(size) if float(size).is_integer() else 2
         text = {
@@ -258,12 +263,12 @@ def remaining(case: CaseClock, now: datetime) -> Remaining | None:
     else:
         today, due_date = timezone.localdate(shown), case.due_date
         if case.limit_unit == LimitUnit.WORKING_DAYS:
-            # today counts while it is not over: (yesterday, due date]
-            amount = schedule.working_days_between(today - timedelta(days=1), due_date)
+            # the working days after today up to the due date: (today, due date]
+            amount = schedule.working_days_between(today, due_date)
             if is_overdue:
                 amount = -schedule.working_days_between(due_date, today)
         else:
-            amount = (due_date - today).days + (0 if is_overdue else 1)
+            amount = (due_date - today).days
     return Remaining(
         amount=amount, unit=case.limit_unit, is_overdue=is_overdue, is_paused=case.clock_paused_at is not None
     )
