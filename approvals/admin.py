@@ -27,6 +27,7 @@ from approvals.models import (
 )
 from approvals.selectors import review_cases_for
 from services.models import ApplicationStatus
+from services.models.applications import WORKFLOW
 from services.selectors.applications import staff_timeline
 from township.audit.services import record_personal_data_view
 from township.casework.clock import remaining
@@ -258,6 +259,15 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             ]
             open_period = case.excluded_periods.filter(ended_at__isnull=True).first()
             pending_extension = case.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+            in_review = case.status == S.IN_REVIEW and open_period is None
+            # only the steps that can succeed now are offered (the services check again)
+            steps = {
+                "may_opinion": in_review and WORKFLOW.allows(case.status, S.APPROVED),
+                "may_supplement": in_review and WORKFLOW.allows(case.status, S.SUPPLEMENT),
+                "may_pause": in_review,
+                "may_extend": case.status in (S.IN_REVIEW, S.SUPPLEMENT)
+                and not case.extension_requests.exclude(status=ExtensionStatus.REFUSED).exists(),
+            }
             extra.update(
                 case=case,
                 tasks=tasks,
@@ -268,6 +278,7 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 extensions=case.extension_requests.select_related("requested_by", "decided_by"),
                 open_period=open_period,
                 pending_extension=pending_extension,
+                **steps,
                 may_decide_extension=pending_extension is not None
                 and actions.is_head_of(user, case.department_id),
                 is_head=actions.is_head_of(user, case.department_id),

@@ -19,8 +19,12 @@ class ApprovalsConfig(AppConfig):
         register_case_type(
             Application, url_name="admin:approvals_reviewcase_change", escalation=APPLICATION_ESCALATION
         )
+        # A licensing item is decided by a licensing decision (Administrative Licensing Law art. 38);
+        # a benefit, confirmation or public service by a notice of the result.
         register_document_type("licence", _("Approval decision"), "XK")
         register_document_type("denial", _("Decision not to approve"), "BXK")
+        register_document_type("approval", _("Notice of approval"), "ZY")
+        register_document_type("rejection", _("Notice of rejection"), "BY")
 
         def start_review_later(sender, *, application_id, **kwargs):
             from approvals.tasks import start_review_task  # tasks import models: not before ready()

@@ -22,6 +22,7 @@ from approvals.models import (
     TaskStatus,
 )
 from services.models import Application, ApplicationStatus
+from services.models.catalog import ItemType
 from services.selectors.applications import supplement_progress
 from township.casework.clock import extend_clock, pause_clock, resume_clock, stop_clock
 from township.casework.timeline import append_entry
@@ -218,6 +219,22 @@ def reject_application(*, application: Application, by, reasons: str, at=None) -
     return complete_task(application=application, by=by, opinion=reasons, favourable=False, at=at)
 
 
+DECISION_TITLES = {
+    "licence": lambda: _("Decision approving application %(number)s"),
+    "denial": lambda: _("Decision denying application %(number)s"),
+    "approval": lambda: _("Notice of approval of application %(number)s"),
+    "rejection": lambda: _("Notice of rejection of application %(number)s"),
+}
+
+
+def decision_document_type(application: Application, *, approved: bool) -> str:
+    """A licensing item gets a licensing decision; every other item a notice of approval or rejection."""
+    item_type = application.item_version.item_type if application.item_version_id else ""
+    if item_type == ItemType.LICENSING:
+        return "licence" if approved else "denial"
+    return "approval" if approved else "rejection"
+
+
 def _decide(application: Application, *, approved: bool, by, at, reasons: str) -> None:
     if application.is_clock_running:
         stop_clock(application, at=at)
@@ -229,17 +246,18 @@ def _decide(application: Application, *, approved: bool, by, at, reasons: str) -
         application.result_summary = reasons[:2000]
         transition(application, to=S.DENIED, actor=by, action="deny", note=reasons[:500], at=at)
     application.save()
+    doc_type = decision_document_type(application, approved=approved)
     application.result = issue_document(
         township=application.township,
-        doc_type="licence" if approved else "denial",
-        title=(
-            _("Decision approving application %(number)s")
-            if approved
-            else _("Decision denying application %(number)s")
-        )
-        % {"number": application.number},
+        doc_type=doc_type,
+        title=DECISION_TITLES[doc_type]() % {"number": application.number},
         template_name="approvals/pdf/decision.html",
-        context={"application": application, "approved": approved, "reasons": reasons},
+        context={
+            "application": application,
+            "approved": approved,
+            "reasons": reasons,
+            "is_licensing": doc_type in ("licence", "denial"),
+        },
         subject=application,
         issued_by=by,
         issued_at=at,

@@ -28,6 +28,7 @@ from approvals.services import (
     supply_supplement,
 )
 from services.models import Application, ApplicationStatus, Bundle, BundleItem
+from services.models.catalog import ItemType
 from services.services.intake import (
     InvalidTransition,
     accept_application,
@@ -78,7 +79,8 @@ def test_review_starts_once_with_the_first_stage_assigned(office):
 def test_approval_issues_a_verifiable_decision_and_texts_the_applicant(office):
     from township.notify.models import OutboxMessage
 
-    application = office.in_review()
+    licensing = office.item(name="食品经营许可", item_type=ItemType.LICENSING)
+    application = office.in_review(item=licensing)
     approve_application(application=application, by=assignee_of(application), opinion="符合条件")
     application.refresh_from_db()
     assert application.status == S.APPROVED and application.clock_stopped_at is not None
@@ -340,7 +342,7 @@ def test_two_approvers_deciding_at_once_produce_one_decision():
     assert entries_for(application, include_internal=True).filter(action="approve").count() == 1
     from township.documents.models import IssuedDocument
 
-    assert IssuedDocument.objects.filter(doc_type="licence").count() == 1
+    assert IssuedDocument.objects.filter(doc_type__in=["licence", "approval"]).count() == 1
 
 
 def test_refusals_speak_the_users_language(office):
@@ -348,3 +350,12 @@ def test_refusals_speak_the_users_language(office):
     with translation.override("en"), pytest.raises(ApprovalError, match="no open step"):
         approve_application(application=application, by=office.clerk)
     assert ReviewTask.objects.filter(application=application, status=TaskStatus.ACTIVE).count() == 1
+
+
+def test_a_benefit_item_is_decided_by_a_notice_not_a_licensing_decision(office):
+    application = office.in_review()  # minimum living allowance: an administrative payment
+    approve_application(application=application, by=assignee_of(application), opinion="符合条件")
+    application.refresh_from_db()
+    assert application.result.number.split("-")[1] == "ZY"
+    text = pdf_text(application.result)
+    assert "许可" not in text and application.number in text

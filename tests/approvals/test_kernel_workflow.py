@@ -288,3 +288,19 @@ def test_the_supplement_sms_and_the_tracking_page_say_what_to_bring(
         reverse("services-track"), {"number": application.number, "code": application.query_code}
     )
     assert "户口簿复印件" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_case_page_offers_only_the_steps_that_can_succeed_now(client):
+    office = Office(chiefs=1)
+    application = office.in_review()
+    chief = assignee_of(application)
+    client.force_login(chief)
+    url = reverse("admin:approvals_reviewcase_change", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert 'id="approve"' in page and 'id="request-supplement"' in page
+    request_supplement(application=application, by=chief, items=["户口簿"])
+    page = client.get(url).content.decode()
+    assert 'id="approve"' not in page and 'id="request-supplement"' not in page
+    assert "/act/pause/" not in page
+    assert "/act/extend/" in page  # an extension can still be asked while the supplement is awaited

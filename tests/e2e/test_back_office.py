@@ -82,19 +82,20 @@ def test_approver_supplement_resident_upload_approval_and_tracking(page, browser
     expect(page.locator(".review-box").filter(has_text="收入证明.pdf")).to_be_visible()
     page.fill("#opinion", "符合补贴条件")
     page.click("#approve")
-    expect(page.locator("#case-status")).to_have_text("准予许可")
+    expect(page.locator("#case-status")).to_have_text("准予办理")
 
     # anyone holding the number and code sees the decision and can verify its PDF
     urgent.refresh_from_db()
     anonymous = browser.new_context(base_url=live_server.url, locale="zh-CN")
     tracker = anonymous.new_page()
     tracker.goto(f"/services/track/?number={urgent.number}&code={urgent.query_code}")
-    expect(tracker.locator(".tracked")).to_contain_text("准予许可")
+    expect(tracker.locator(".tracked")).to_contain_text("准予办理")
     timeline = tracker.locator(".timeline").inner_text()
     assert "补正中" in timeline and "审批中" in timeline
     pdf = tracker.request.get(tracker.locator("#result-pdf").get_attribute("href"))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages).replace("\n", "")
-    assert urgent.number in text and "准予许可" in text
+    # a minimum living allowance is a payment: its decision is a notice, not a licensing decision
+    assert urgent.number in text and "准予办理通知书" in text and "许可" not in text
     tracker.click("#result-verify")
     expect(tracker.locator("body")).to_contain_text(urgent.result.number)
     screenshot(tracker, "tracking-decided")

@@ -226,7 +226,11 @@ class Remaining:
 
     def __str__(self) -> str:
         size = abs(self.amount)
-        if not self.is_overdue and size == 0 and self.unit in (LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS):
+        if (
+            not self.is_overdue
+            and size == 0
+            and self.unit in (LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS)
+        ):
             text = gettext("due today")
             return gettext("%(remaining)s (paused)") % {"remaining": text} if self.is_paused else text
         # ngettext needs an integer; any fraction takes the plural in English
