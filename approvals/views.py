@@ -19,6 +19,7 @@ from approvals import selectors
 from approvals.services import ApprovalError, supply_supplement
 from services.selectors.applications import public_timeline, resident_applications
 from services.views.hall import resident_required
+from township.fields import ReportDateField
 from township.notify.models import InboxItem
 from township.org.roles import Role, roles_of
 
@@ -26,8 +27,8 @@ SUPERVISORS = {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    date_from = ReportDateField(label=gettext_lazy("From"), required=False)
+    date_to = ReportDateField(label=gettext_lazy("To"), required=False)
 
     def clean(self):
         data = super().clean()

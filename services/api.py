@@ -1,6 +1,7 @@
 """Services API: the public catalog (items with guides and materials, bundles, material types), the
 caller's applications, and tracking by number and query code."""
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -276,6 +277,7 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     filterset_class = BundleFilterSet
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return selectors.active_bundles().order_by("township__code", "code")
@@ -399,6 +401,7 @@ class ApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return (
@@ -431,11 +434,24 @@ class ApplicationViewSet(
             bundle = Bundle.objects.filter(pk=data.validated_data["bundle"], is_active=True).first()
         if item is None and bundle is None:
             return Response({"detail": _("Choose a listed service item or bundle.")}, status=400)
+        if getattr(request.user, "staff_profile", None) is not None:
+            # A staff account is nobody's resident account: the workbench receives applications.
+            return Response(
+                {
+                    "detail": _(
+                        "Staff accounts do not apply online; receive the application at the workbench."
+                    )
+                },
+                status=400,
+            )
         try:
-            application = start_online_application(resident=request.user, item=item, bundle=bundle)
+            # One transaction with the read-back, so that no failure leaves a half-made draft behind.
+            with transaction.atomic():
+                application = start_online_application(resident=request.user, item=item, bundle=bundle)
+                created = self.get_queryset().get(pk=application.pk)
         except IntakeError as error:
             return _intake_error(error)
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data, status=201)
+        return Response(ApplicationSerializer(created).data, status=201)
 
     @extend_schema(request=ApplicantUpdateSerializer, responses={200: ApplicationSerializer})
     def partial_update(self, request, pk=None):

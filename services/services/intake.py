@@ -832,6 +832,9 @@ def withdraw_application(*, application: Application, by, reason: str = "", at=N
         if application.is_clock_running:
             stop_clock(application, at=at)
         application.finished_at = at
+        # Only a draft is unnumbered (a database constraint); a withdrawn draft gets its number, so it
+        # can be found and tracked like any other finished application and its SMS link works.
+        _number(application, at)
         _move(application, S.WITHDRAWN, actor=by, action="withdraw", note=reason.strip()[:500], at=at)
         application.save()
         for child in application.children.select_for_update():

@@ -40,6 +40,7 @@ from services.services.materials import (
     remove_material,
     reuse_library_material,
 )
+from township.fields import parse_pk
 
 WITHDRAWABLE = {
     ApplicationStatus.DRAFT,
@@ -220,7 +221,7 @@ def upload(request, pk):
             reuse_library_material(
                 application=application,
                 requirement_id=request.POST.get("requirement", ""),
-                library_material_id=int(request.POST["library"]) if request.POST["library"].isdigit() else 0,
+                library_material_id=parse_pk(request.POST["library"]),
                 by=request.user,
             )
         else:
@@ -350,10 +351,10 @@ def appointments(request):
         raw = request.POST.get("slot") or request.POST.get("cancel") or ""
         try:
             if request.POST.get("cancel"):
-                cancel_appointment(appointment_id=int(raw) if raw.isdigit() else 0, resident=request.user)
+                cancel_appointment(appointment_id=parse_pk(raw), resident=request.user)
                 messages.success(request, _("Your appointment is cancelled."))
             else:
-                booked = book_appointment(slot_id=int(raw) if raw.isdigit() else 0, resident=request.user)
+                booked = book_appointment(slot_id=parse_pk(raw), resident=request.user)
                 messages.success(
                     request,
                     _("Booked for %(time)s. At the hall, check in at the kiosk with your mobile number.")

@@ -29,6 +29,7 @@ from services.services.queue import (
     skip_ticket,
     transfer_ticket,
 )
+from township.fields import ReportDateField, parse_pk
 from township.org.models import ServiceWindow
 from township.org.roles import Role, roles_of
 
@@ -187,7 +188,7 @@ def _action(function):
 
 def _ticket_id(request) -> int:
     raw = request.POST.get("ticket", "")
-    return int(raw) if raw.isdigit() else 0
+    return parse_pk(raw)
 
 
 @_action
@@ -214,15 +215,15 @@ def finish(request):
 @_action
 def transfer(request):
     raw = request.POST.get("to_window", "")
-    window = ServiceWindow.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    window = ServiceWindow.objects.filter(pk=parse_pk(raw)).first()
     if window is None:
         raise QueueError(_("Choose an open window of this hall."))
     transfer_ticket(ticket_id=_ticket_id(request), clerk=request.user, to_window=window)
 
 
 class StatsForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    date_from = ReportDateField(label=gettext_lazy("From"), required=False)
+    date_to = ReportDateField(label=gettext_lazy("To"), required=False)
 
     def clean(self):
         data = super().clean()

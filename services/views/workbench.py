@@ -39,6 +39,7 @@ from services.services.intake import (
     receive_at_window,
     refuse_application,
 )
+from township.fields import parse_pk
 from township.org.models import ResidentAccount
 from township.org.roles import Role, roles_of
 
@@ -72,13 +73,13 @@ def _target(request, data):
     if data.get("item"):
         item = (
             ServiceItem.objects.select_related("current_version", "department")
-            .filter(pk=data["item"], township=township, current_version__isnull=False)
+            .filter(pk=parse_pk(data["item"]), township=township, current_version__isnull=False)
             .first()
         )
         if item is None:
             raise Http404("no such item here")
     elif data.get("bundle"):
-        bundle = Bundle.objects.filter(pk=data["bundle"], township=township, is_active=True).first()
+        bundle = Bundle.objects.filter(pk=parse_pk(data["bundle"]), township=township, is_active=True).first()
         if bundle is None:
             raise Http404("no such bundle here")
     return item, bundle
@@ -290,9 +291,7 @@ def delivery(request):
     errors = {}
     if request.method == "POST":
         raw = request.POST.get("application", "")
-        application = get_object_or_404(
-            results_to_hand_over(request.user), pk=int(raw) if raw.isdigit() else 0
-        )
+        application = get_object_or_404(results_to_hand_over(request.user), pk=parse_pk(raw))
         try:
             if request.POST.get("step") == "ready":
                 mark_result_ready(application=application, by=request.user)

@@ -1,0 +1,46 @@
+"""The API's edge: a JSON parser that refuses deep nesting and the exception handler (the schema class
+is in township.api_schema: importing drf-spectacular here would import DRF's views before this)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, parsers
+
+# Nothing the API takes is nested more than a few levels; json's own limit is Python's recursion limit,
+# which it reports as a RecursionError (a 500) instead of a parse error.
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value, limit: int) -> int:
+    """How deep `value` nests, counting no further than `limit` + 1 (iterative: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
+        if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise exceptions.ParseError(_("The JSON is nested too deeply."))
+        return data
+
+
+def exception_handler(exc, context):
+    """DRF's handler, and a Django ValidationError (a model or service refusing a value) as a 400
+    with its messages rather than a 500."""
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)
