@@ -2,8 +2,10 @@
 is in township.api_schema: importing drf-spectacular here would import DRF's views before this)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, parsers
+from django.views.defaults import page_not_found
+from rest_framework import exceptions, pagination, parsers
 
 # Nothing the API takes is nested more than a few levels; json's own limit is Python's recursion limit,
 # which it reports as a RecursionError (a 500) instead of a parse error.
@@ -41,6 +43,24 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """`?page=` must be a page number: an empty or junk value is a 404 like a page past the end, rather
+    than quietly the first page."""
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings and not (raw.isascii() and raw.isdigit()):
+            raise exceptions.NotFound(_("Invalid page."))
+        return super().get_page_number(request, paginator)
+
+
+def not_found(request, exception=None):
+    """handler404: the API answers in JSON even for a path no route matches (`/api/applications/x/`)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)

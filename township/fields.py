@@ -39,3 +39,34 @@ class ReportDateField(forms.DateField):
                 code="out_of_range",
                 params={"min": date_format(self.min_date), "max": date_format(self.max_date)},
             )
+
+
+class _RawNullBooleanSelect(forms.NullBooleanSelect):
+    """The yes/no/either select, handing the raw value to the field (the stock one turns junk into
+    "either" before the field can refuse it)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """A yes/no filter that refuses what is neither (`?x=null`, `?x=maybe`) instead of ignoring it;
+    empty or absent still means "either". Only the JSON spellings, as the API schema says."""
+
+    widget = _RawNullBooleanSelect
+    TRUE, FALSE, EITHER = {"true"}, {"false"}, {""}
+    default_error_messages = {"invalid": _("Enter true or false.")}
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        if value in self.EITHER:
+            return None
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value):
+        pass

@@ -25,5 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "township.api.not_found"
+
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME

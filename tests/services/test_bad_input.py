@@ -195,3 +195,32 @@ def test_a_clerk_drafting_another_townships_item_through_the_api_gets_a_400_and_
     response = api.post("/api/applications/", {"item": item.implementation_code}, format="json")
     assert response.status_code == 400 and response.json()["detail"]
     assert (Application.objects.count(), TimelineEntry.objects.count()) == before
+
+
+# --- the API keeps to its schema -------------------------------------------------------------------
+
+
+def test_the_schema_documents_the_error_responses(resident):
+    api = APIClient()
+    api.force_authenticate(resident)
+    paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert {"400", "403", "404"} <= set(paths["/api/applications/"]["post"]["responses"])
+    assert {"400", "404"} <= set(paths["/api/tracking/"]["get"]["responses"])
+    assert "403" not in paths["/api/catalog/items/"]["get"]["responses"]
+
+
+def test_an_api_path_no_route_matches_answers_json(client):
+    response = client.get("/api/applications/not-a-number/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("query", ["page=", "page=x", "page=%C2%B2"])
+def test_a_junk_page_number_is_a_404_not_the_first_page(client, query):
+    assert client.get(f"/api/catalog/material-types/?{query}").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["null", "2", "maybe"])
+def test_a_yes_no_filter_refuses_what_is_neither(client, value):
+    response = client.get("/api/catalog/items/", {"is_immediate": value})
+    assert response.status_code == 400 and "is_immediate" in response.json()
+    assert client.get("/api/catalog/items/", {"is_immediate": "true"}).status_code == 200
