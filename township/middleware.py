@@ -1,14 +1,15 @@
-"""Request middleware: idle logout (staff after 30 idle minutes, residents after two hours) and the
-guard answering 400 to input no view can use."""
+"""Request middleware: idle logout (staff after 30 idle minutes, residents after two hours), the guard
+answering 400 to input no view can use, and private, no-store caching for personal responses."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "portal_last_activity"
@@ -98,3 +99,34 @@ class BadInputMiddleware:
             # \u0000 is how JSON spells NUL; a raw NUL byte is invalid JSON anyway.
             return b"\\u0000" in request.body.lower() or b"\x00" in request.body
         return False
+
+
+# What a served file may do if a browser renders it: nothing but show itself (an uploaded HTML or SVG
+# must not run script on our origin).
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+# Pages about one person even without a session: tracking by number and code, document verification.
+PERSONAL_PATH_PREFIXES = ("/services/hall/", "/services/track/", "/services/files/", "/verify/", "/api/")
+
+
+class PrivateResponseMiddleware:
+    """Every response that can carry personal data is `Cache-Control: private, no-store`, so neither a
+    shared proxy nor the browser's disk keeps it: anything for a signed-in user, the hall, tracking,
+    verification, the API and every served file (PDFs, uploads). Every served file also gets the file
+    CSP, whichever view serves it. Listed before django-csp, so it runs after it on the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_file = isinstance(response, FileResponse)
+        user = getattr(request, "user", None)
+        if (
+            is_file
+            or (user is not None and user.is_authenticated)
+            or request.path.startswith(PERSONAL_PATH_PREFIXES)
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        if is_file:
+            response["Content-Security-Policy"] = FILE_CSP
+        return response

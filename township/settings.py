@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "township.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "township.middleware.PrivateResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -190,6 +191,8 @@ TRUSTED_PROXY_COUNT = env.int(
 )
 # django-ipware reads X-Forwarded-For; with left-most order and non-strict matching, a count of
 # K skips the K right-most entries (our inner proxies), so the client is entry -TRUSTED_PROXY_COUNT.
+# The hall's ticket kiosks, exempt from the per-address ticket limit of the public kiosk page.
+KIOSK_ADDRESSES = env.list("KIOSK_ADDRESSES", default=[])
 AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
 AXES_IPWARE_PROXY_TRUSTED_IPS = None

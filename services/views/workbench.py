@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -196,7 +197,14 @@ def applicant_lookup(request):
     form.is_valid()
     known = None
     if "applicant_id_number" not in form.errors and form.cleaned_data.get("applicant_id_number"):
-        known = ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"]).first()
+        # Only residents of the clerk's township (home township, or who applied here), shown masked.
+        township = _township(request)
+        known = (
+            ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"])
+            .filter(Q(home_township=township) | Q(user__applications__township=township))
+            .distinct()
+            .first()
+        )
     library = (
         ResidentMaterial.objects.filter(resident_id=known.user_id).select_related("material_type")
         if known
