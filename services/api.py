@@ -6,7 +6,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -363,6 +368,29 @@ class DraftCreateSerializer(serializers.Serializer):
     item = serializers.CharField(required=False, help_text="Implementation code of the item.")
     bundle = serializers.IntegerField(required=False)
 
+    def validate(self, data):
+        if not data.get("item") and not data.get("bundle"):
+            raise serializers.ValidationError(_("Choose a listed service item or bundle."))
+        if data.get("item") and data.get("bundle"):
+            raise serializers.ValidationError(_("Choose either a service item or a bundle, not both."))
+        return data
+
+
+class DraftForItemSerializer(serializers.Serializer):
+    item = serializers.CharField(min_length=1, help_text="Implementation code of the item.")
+
+
+class DraftForBundleSerializer(serializers.Serializer):
+    bundle = serializers.IntegerField(help_text="Id of the bundle.")
+
+
+# The schema says what the serializer checks: a draft is for an item or for a bundle, never for neither.
+DRAFT_REQUEST = PolymorphicProxySerializer(
+    component_name="DraftCreate",
+    serializers=[DraftForItemSerializer, DraftForBundleSerializer],
+    resource_type_field_name=None,
+)
+
 
 class ApplicantUpdateSerializer(serializers.Serializer):
     applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
@@ -421,7 +449,7 @@ class ApplicationViewSet(
         """Residents act only on their own; staff act through the workbench, not here."""
         return get_object_or_404(resident_applications(self.request.user), pk=pk)
 
-    @extend_schema(request=DraftCreateSerializer, responses={201: ApplicationSerializer})
+    @extend_schema(request=DRAFT_REQUEST, responses={201: ApplicationSerializer})
     def create(self, request):
         data = DraftCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

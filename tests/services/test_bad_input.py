@@ -224,3 +224,18 @@ def test_a_yes_no_filter_refuses_what_is_neither(client, value):
     response = client.get("/api/catalog/items/", {"is_immediate": value})
     assert response.status_code == 400 and "is_immediate" in response.json()
     assert client.get("/api/catalog/items/", {"is_immediate": "true"}).status_code == 200
+
+
+def test_the_schema_says_a_draft_needs_an_item_or_a_bundle_as_the_api_does(resident):
+    api = APIClient()
+    api.force_authenticate(resident)
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    body = schema["paths"]["/api/applications/"]["post"]["requestBody"]
+    draft = schema["components"]["schemas"][
+        body["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    ]
+    required = [schema["components"]["schemas"][s["$ref"].split("/")[-1]]["required"] for s in draft["oneOf"]]
+    assert required == [["item"], ["bundle"]]
+    assert api.post("/api/applications/", {}, format="json").status_code == 400
+    both = api.post("/api/applications/", {"item": "X", "bundle": 1}, format="json")
+    assert both.status_code == 400
