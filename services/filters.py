@@ -82,6 +82,8 @@ class ApplicationFilterSet(django_filters.FilterSet):
     submitted_from = DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_to = DateFilter(field_name="submitted_at", lookup_expr="date__lte")
     item = django_filters.CharFilter(field_name="item__implementation_code")
+    # By id, like the schema says: an unknown department lists nothing instead of a 400.
+    department = django_filters.NumberFilter(field_name="department_id")
 
     class Meta:
         model = Application

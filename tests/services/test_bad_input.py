@@ -239,3 +239,10 @@ def test_the_schema_says_a_draft_needs_an_item_or_a_bundle_as_the_api_does(resid
     assert api.post("/api/applications/", {}, format="json").status_code == 400
     both = api.post("/api/applications/", {"item": "X", "bundle": 1}, format="json")
     assert both.status_code == 400
+
+
+def test_an_unknown_department_filter_lists_nothing_rather_than_refusing(resident):
+    api = APIClient()
+    api.force_authenticate(resident)
+    response = api.get("/api/applications/", {"department": 0})
+    assert response.status_code == 200 and response.json()["count"] == 0
