@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
+from django_filters import CharFilter
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, parsers
 
 # Nothing the API takes is nested more than a few levels; json's own limit is Python's recursion limit,
@@ -64,3 +66,23 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter reads an empty value as "no filter", as an HTML form sends it. The API's schema
+    types its filters (a date, a choice, an id), so an empty one there is refused; text filters (`q`)
+    may still be empty."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            blank = [
+                name
+                for name, filter_ in filterset.filters.items()
+                if not isinstance(filter_, CharFilter) and request.query_params.get(name, None) == ""
+            ]
+            if blank:
+                raise exceptions.ValidationError(
+                    {name: [_("This field may not be blank.")] for name in blank}
+                )
+        return filterset

@@ -246,3 +246,18 @@ def test_an_unknown_department_filter_lists_nothing_rather_than_refusing(residen
     api.force_authenticate(resident)
     response = api.get("/api/applications/", {"department": 0})
     assert response.status_code == 200 and response.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/catalog/items/?item_type=",
+        "/api/catalog/items/?is_immediate=",
+        "/api/applications/?submitted_to=",
+    ],
+)
+def test_an_empty_typed_api_filter_is_a_400(resident, url):
+    api = APIClient()
+    api.force_authenticate(resident)
+    assert api.get(url).status_code == 400
+    assert api.get("/api/catalog/items/?q=").status_code == 200
