@@ -33,6 +33,7 @@ from township.audit.services import record_personal_data_view
 from township.casework.clock import remaining
 from township.casework.models import WarningLevel
 from township.errors import DomainError
+from township.fields import parse_pk
 from township.org.roles import Role
 from township.org.scope import ScopeKind, data_scope
 
@@ -98,7 +99,7 @@ class ApproverFilter(admin.SimpleListFilter):
         return [(str(u.pk), u.get_full_name() or u.username) for u in users]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if parse_pk(self.value()):
             return queryset.filter(review_tasks__assignee_id=int(self.value())).distinct()
         return queryset
 
@@ -120,11 +121,7 @@ class ItemFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        return (
-            queryset.filter(item_id=int(self.value()))
-            if self.value() and self.value().isdigit()
-            else queryset
-        )
+        return queryset.filter(item_id=parse_pk(self.value())) if parse_pk(self.value()) else queryset
 
 
 @admin.register(ReviewCase)
@@ -244,7 +241,9 @@ class ReviewCaseAdmin(admin.ModelAdmin):
     # --- the detail page and its buttons ---------------------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        case = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        case = (
+            self.get_queryset(request).filter(pk=parse_pk(object_id)).first() if parse_pk(object_id) else None
+        )
         extra = extra_context or {}
         if case is not None:
             user = request.user
@@ -349,7 +348,7 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 items = [line for line in data.get("items", "").splitlines() if line.strip()]
                 actions.request_supplement(application=case, by=user, items=items, note=data.get("note", ""))
             elif action == "extend":
-                days = int(data.get("days")) if str(data.get("days", "")).isdigit() else 0
+                days = parse_pk(data.get("days"))
                 actions.request_extension(application=case, by=user, days=days, reason=data.get("reason", ""))
             elif action in ("extension-approve", "extension-refuse"):
                 extension = case.extension_requests.filter(status=ExtensionStatus.PENDING).first()
@@ -366,9 +365,9 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 actions.end_excluded_period(application=case, by=user)
             elif action == "reassign":
                 task = case.review_tasks.filter(
-                    pk=int(data.get("task", 0) or 0), status=TaskStatus.ACTIVE
+                    pk=parse_pk(data.get("task")), status=TaskStatus.ACTIVE
                 ).first()
-                to_user = self._colleagues(case).filter(pk=int(data.get("to", 0) or 0)).first()
+                to_user = self._colleagues(case).filter(pk=parse_pk(data.get("to"))).first()
                 if task is None or to_user is None:
                     raise actions.ApprovalError(_("Choose the step and the colleague."))
                 actions.reassign_task(task=task, head=user, to_user=to_user, reason=data.get("reason", ""))

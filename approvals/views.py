@@ -27,14 +27,15 @@ from services.views.hall import resident_required
 from township.casework.models import UrgingLevel
 from township.casework.urging import urge_case, urgings_for
 from township.errors import DomainError
+from township.fields import ReportDateField
 from township.org.roles import Role, roles_of
 
 SUPERVISORS = {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.DEPARTMENT_HEAD}
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    date_from = ReportDateField(label=gettext_lazy("From"), required=False)
+    date_to = ReportDateField(label=gettext_lazy("To"), required=False)
 
     def clean(self):
         data = super().clean()

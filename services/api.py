@@ -3,11 +3,13 @@ caller's applications, and tracking by number and query code."""
 
 import django_filters
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -54,6 +56,7 @@ from services.views.hall import WITHDRAWABLE
 from services.views.tracking import MAX_FAILED_LOOKUPS
 from services.views.tracking import _client_key as tracking_client_key
 from services.views.tracking import lookup as tracking_lookup
+from township.api_schema import ErrorSerializer as SchemaErrorSerializer
 from township.identifiers import validate_id_number
 from township.org.models import scope_for
 
@@ -294,6 +297,7 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     filterset_class = BundleFilterSet
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return selectors.active_bundles().order_by("township__code", "code")
@@ -371,11 +375,8 @@ class ApplicationFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=parts.values("pk"))
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The body of every refusal: a message for the user and, per field, what to correct."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+# The body of every refusal (a message for the user and, per field, what to correct): one schema component.
+ErrorSerializer = SchemaErrorSerializer
 
 
 class MissingMaterialSerializer(serializers.Serializer):
@@ -383,7 +384,11 @@ class MissingMaterialSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class SubmitErrorSerializer(ErrorSerializer):
+class SubmitErrorSerializer(serializers.Serializer):
+    """A refused submission: the message, the fields to correct and the materials still missing."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
     missing = MissingMaterialSerializer(many=True, required=False)
 
 
@@ -571,9 +576,29 @@ class DraftCreateSerializer(serializers.Serializer):
     agent = AgentInputSerializer(required=False, help_text="Only when applying on someone else's behalf.")
 
     def validate(self, data):
-        if bool(data.get("item")) == bool(data.get("bundle")):
-            raise serializers.ValidationError(_("Choose one service item or one bundle."))
+        if not data.get("item") and not data.get("bundle"):
+            raise serializers.ValidationError(_("Choose a listed service item or bundle."))
+        if data.get("item") and data.get("bundle"):
+            raise serializers.ValidationError(_("Choose either a service item or a bundle, not both."))
         return data
+
+
+class DraftForItemSerializer(serializers.Serializer):
+    item = serializers.CharField(min_length=1, max_length=40, help_text="Implementation code of the item.")
+    agent = AgentInputSerializer(required=False, help_text="Only when applying on someone else's behalf.")
+
+
+class DraftForBundleSerializer(serializers.Serializer):
+    bundle = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of the bundle.")
+    agent = AgentInputSerializer(required=False, help_text="Only when applying on someone else's behalf.")
+
+
+# The schema says what the serializer checks: a draft is for an item or for a bundle, never for neither.
+DRAFT_REQUEST = PolymorphicProxySerializer(
+    component_name="DraftCreate",
+    serializers=[DraftForItemSerializer, DraftForBundleSerializer],
+    resource_type_field_name=None,
+)
 
 
 class ApplicantUpdateSerializer(serializers.Serializer):
@@ -651,7 +676,7 @@ class ApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return (
@@ -691,11 +716,20 @@ class ApplicationViewSet(
 
     @extend_schema(
         summary="Start a draft for a service item or a bundle",
-        request=DraftCreateSerializer,
+        request=DRAFT_REQUEST,
         responses={201: ApplicationDetailSerializer, 400: ErrorSerializer},
     )
     def create(self, request):
         values = _validated(DraftCreateSerializer, request.data)
+        if getattr(request.user, "staff_profile", None) is not None and "agent" not in values:
+            # A staff account applies only on someone's behalf (a grid member's agent service 代办);
+            # for anything else the workbench receives applications.
+            return _refused(
+                _(
+                    "Staff accounts apply online only on someone's behalf; "
+                    "receive the application at the workbench."
+                )
+            )
         item = bundle = None
         if values.get("item"):
             item = (
@@ -722,8 +756,12 @@ class ApplicationViewSet(
                 consent_note=given.get("consent_note", ""),
                 user=request.user,
             )
-        application = start_online_application(resident=request.user, item=item, bundle=bundle, agent=agent)
-        return self._fresh(application, status_code=status.HTTP_201_CREATED)
+        # One transaction with the read-back, so that no failure leaves a half-made draft behind.
+        with transaction.atomic():
+            application = start_online_application(
+                resident=request.user, item=item, bundle=bundle, agent=agent
+            )
+            return self._fresh(application, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Fill in the applicant's details of a draft",

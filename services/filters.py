@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from services.models import Application, Bundle, ItemType, ServiceItem, ServiceObject
 from services.search import search_queryset
+from township.fields import ReportDateField, StrictBooleanField
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class DateFilter(django_filters.DateFilter):
+    field_class = ReportDateField
 
 
 class ServiceItemFilterSet(django_filters.FilterSet):
@@ -23,10 +32,8 @@ class ServiceItemFilterSet(django_filters.FilterSet):
     service_object = django_filters.ChoiceFilter(
         method="filter_service_object", choices=ServiceObject.choices, label=_("For")
     )
-    is_immediate = django_filters.BooleanFilter(
-        field_name="current_version__is_immediate", label=_("Immediate item")
-    )
-    allows_online = django_filters.BooleanFilter(
+    is_immediate = BooleanFilter(field_name="current_version__is_immediate", label=_("Immediate item"))
+    allows_online = BooleanFilter(
         field_name="current_version__allows_online", label=_("Can be applied for online")
     )
 
@@ -72,9 +79,11 @@ class BundleFilterSet(django_filters.FilterSet):
 class ApplicationFilterSet(django_filters.FilterSet):
     """Filters of application lists, shared by the API and the pages."""
 
-    submitted_from = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
-    submitted_to = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
+    submitted_from = DateFilter(field_name="submitted_at", lookup_expr="date__gte")
+    submitted_to = DateFilter(field_name="submitted_at", lookup_expr="date__lte")
     item = django_filters.CharFilter(field_name="item__implementation_code")
+    # By id, like the schema says: an unknown department lists nothing instead of a 400.
+    department = django_filters.NumberFilter(field_name="department_id")
 
     class Meta:
         model = Application

@@ -61,7 +61,7 @@ class CodeWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs):
         text = re.sub(r"\s+", "", _cell(value)).upper()
-        if text.isdigit() and len(text) < 10:
+        if text.isascii() and text.isdigit() and len(text) < 10:
             text = text.zfill(10)
         return text
 
@@ -71,7 +71,7 @@ class WholeNumberWidget(widgets.Widget):
         text = _cell(value)
         if not text:
             return None
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise ValueError(_("“%(value)s” is not a whole number of 0 or more.") % {"value": text})
         return int(text)
 
@@ -153,7 +153,7 @@ class ChoiceWidget(widgets.Widget):
         text = _cell(value)
         if not text:
             return None
-        if self.pad_digits and text.isdigit():
+        if self.pad_digits and text.isascii() and text.isdigit():
             text = text.zfill(self.pad_digits)
         found = self._lookup().get(text.lower())
         if found is None:

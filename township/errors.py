@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 
 class DomainError(Exception):
@@ -85,11 +84,9 @@ class DomainErrorMiddleware:
         )
 
 
-def api_exception_handler(exc, context):
-    """DRF exception handler: a DomainError becomes 400/409 with `detail` and per-field `errors`."""
-    if isinstance(exc, DomainError):
-        body: dict = {"detail": exc.message, "code": exc.code}
-        if exc.field_errors:
-            body["errors"] = exc.field_errors
-        return Response(body, status=exc.status_code)
-    return exception_handler(exc, context)
+def domain_error_response(exc: DomainError) -> Response:
+    """A refusal as the API answers it: 400/409 with `detail`, `code` and per-field `errors`."""
+    body: dict = {"detail": exc.message, "code": exc.code}
+    if exc.field_errors:
+        body["errors"] = exc.field_errors
+    return Response(body, status=exc.status_code)

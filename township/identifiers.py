@@ -14,12 +14,19 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ASCII_DIGITS = frozenset("0123456789")
 
 
 def normalise(value: str) -> str:
     """Trim, drop inner spaces, turn full-width characters into ASCII and upper-case."""
     text = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in str(value))
     return "".join(text.split()).upper()
+
+
+def is_ascii_digits(value: str) -> bool:
+    """Only 0-9: str.isdigit() also accepts Arabic-Indic, Thai and superscript digits, which would
+    let one number be written several ways (and int() refuses some of them)."""
+    return bool(value) and all(ch in ASCII_DIGITS for ch in value)
 
 
 def id_number_check_char(first17: str) -> str:
@@ -38,7 +45,7 @@ def validate_id_number(value: str) -> None:
             code="id_length",
             params={"n": len(value)},
         )
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not is_ascii_digits(value[:17]) or not (is_ascii_digits(value[17]) or value[17] == "X"):
         raise ValidationError(
             _("An identity number has 17 digits followed by a digit or X."), code="id_chars"
         )
@@ -76,7 +83,7 @@ def validate_credit_code(value: str) -> None:
             code="credit_chars",
             params={"chars": ", ".join(bad)},
         )
-    if not value[2:8].isdigit():
+    if not is_ascii_digits(value[2:8]):
         raise ValidationError(
             _("Characters 3 to 8 of a credit code are the area code and must be digits."), code="credit_area"
         )
@@ -168,7 +175,7 @@ class PhoneField(forms.CharField):
 
 def validate_mobile_phone(value: str) -> None:
     value = normalise(value).removeprefix("+86")
-    if len(value) != 11 or not value.isdigit() or value[0] != "1" or value[1] not in "3456789":
+    if len(value) != 11 or not is_ascii_digits(value) or value[0] != "1" or value[1] not in "3456789":
         raise ValidationError(
             _("Please enter an 11-digit mainland mobile number, e.g. 13800000000."), code="phone"
         )

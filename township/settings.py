@@ -63,12 +63,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "township.middleware.BadInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "township.middleware.IdleSessionTimeoutMiddleware",
     "township.devices.LockedDeviceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "township.middleware.PrivateResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -133,7 +135,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client address of every rate limit and of the lockout: township.clients.client_address.
+AXES_CLIENT_IP_CALLABLE = "township.clients.client_address"
 SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=30 * 60)
 SESSION_IDLE_TIMEOUT_RESIDENT = env.int("SESSION_IDLE_TIMEOUT_RESIDENT", default=2 * 60 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -182,8 +185,24 @@ SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies we run in front of the app, each appending to X-Forwarded-For (the documented TLS
+# proxy is one). Rate limits then count the address the outermost one saw, not the proxy's own.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=int(BEHIND_TLS_PROXY))
+)
+# django-ipware reads X-Forwarded-For; with left-most order and non-strict matching, a count of
+# K skips the K right-most entries (our inner proxies), so the client is entry -TRUSTED_PROXY_COUNT.
+# The hall's ticket kiosks, exempt from the per-address ticket limit of the public kiosk page.
+KIOSK_ADDRESSES = env.list("KIOSK_ADDRESSES", default=[])
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
+AXES_IPWARE_PROXY_TRUSTED_IPS = None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -201,14 +220,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "township.api_schema.AutoSchema",
+    # A DomainError (a refusal the user can read) answers 400/409 with its message, never a 500.
+    "EXCEPTION_HANDLER": "township.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "township.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["township.api.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "township.api.PageNumberPagination",
     "PAGE_SIZE": 50,
-    # A DomainError (a refusal the user can read) answers 400/409 with its message, never a 500.
-    "EXCEPTION_HANDLER": "township.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Township one-window portal API",

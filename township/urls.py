@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 

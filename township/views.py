@@ -130,6 +130,8 @@ def permission_denied(request, exception):
 
 
 def page_not_found(request, exception):
+    if request.path.startswith("/api/"):  # the API answers in JSON even for a path no route matches
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 

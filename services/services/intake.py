@@ -798,6 +798,10 @@ def withdraw_application(*, application: Application, by, reason: str = "", at=N
             if case.is_clock_running:
                 stop_clock(case, at=at)
             case.finished_at = at
+            if case is application:
+                # Only a draft is unnumbered (a database constraint); a withdrawn draft gets its number,
+                # so it can be found and tracked like any other finished application and its SMS works.
+                _number(case, at)
             note = reason.strip()[:500] if case is application else ""
             transition(case, to=S.WITHDRAWN, actor=by, action="withdraw", note=note, at=at)
             case.save()

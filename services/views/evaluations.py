@@ -32,6 +32,7 @@ from township.audit.services import record_personal_data_view
 from township.casework.clock import current_level, remaining
 from township.casework.display import Audience, timeline_rows
 from township.devices import lock_session_to
+from township.fields import ReportDateField, parse_pk
 from township.identifiers import mask_phone
 from township.org.models import Township, scope_for
 from township.org.roles import Role, roles_of
@@ -124,9 +125,7 @@ def evaluate_window(request):
         )
         if request.method == "POST":
             raw = request.POST.get("ticket", "")
-            ticket = QueueTicket.objects.filter(
-                pk=int(raw) if raw.isdigit() else 0, window=window, clerk=request.user
-            ).first()
+            ticket = QueueTicket.objects.filter(pk=parse_pk(raw), window=window, clerk=request.user).first()
     if ticket is None:
         return render(request, "services/evaluations/window.html", {"ticket": None, "window": window})
     return _rate(
@@ -154,8 +153,8 @@ class PeriodForm(forms.Form):
     township = forms.ModelChoiceField(
         label=gettext_lazy("Township"), queryset=Township.objects.none(), required=False, empty_label=None
     )
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    date_from = ReportDateField(label=gettext_lazy("From"), required=False)
+    date_to = ReportDateField(label=gettext_lazy("To"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

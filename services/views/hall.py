@@ -45,6 +45,7 @@ from services.services.materials import (
     remove_material,
     reuse_library_material,
 )
+from township.fields import parse_pk
 
 WITHDRAWABLE = {
     ApplicationStatus.DRAFT,
@@ -354,7 +355,7 @@ def _chosen_library(request) -> tuple[str, int] | None:
         requirement, _sep, stored = raw.rpartition(":")
     else:
         requirement, stored = request.POST.get("requirement", ""), raw
-    return requirement, int(stored) if stored.isdigit() else 0
+    return requirement, parse_pk(stored)
 
 
 @resident_required
@@ -519,10 +520,10 @@ def appointments(request):
         raw = request.POST.get("slot") or request.POST.get("cancel") or ""
         try:
             if request.POST.get("cancel"):
-                cancel_appointment(appointment_id=int(raw) if raw.isdigit() else 0, resident=request.user)
+                cancel_appointment(appointment_id=parse_pk(raw), resident=request.user)
                 messages.success(request, _("Your appointment is cancelled."))
             else:
-                booked = book_appointment(slot_id=int(raw) if raw.isdigit() else 0, resident=request.user)
+                booked = book_appointment(slot_id=parse_pk(raw), resident=request.user)
                 messages.success(
                     request,
                     _("Booked for %(time)s. At the hall, check in at the kiosk with your mobile number.")

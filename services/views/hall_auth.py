@@ -1,6 +1,5 @@
 """Services: residents' sign-in by phone and SMS code (sign-up on first use), their profile, sign-out."""
 
-from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +22,7 @@ from services.services.hall_auth import (
     update_resident_profile,
 )
 from services.views.hall import resident_required
+from township.clients import client_address
 
 
 class PhoneForm(forms.Form):
@@ -104,7 +104,7 @@ def sign_in(request):
         if phone_form.is_valid():
             phone = phone_form.cleaned_data["phone"]
             try:
-                request_sms_code(phone=phone, ip=get_client_ip_address(request))
+                request_sms_code(phone=phone, ip=client_address(request))
             except CodeRecentlySent as notice:
                 # the code sent a moment ago is still good: go on to entering it
                 messages.info(request, str(notice))

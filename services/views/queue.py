@@ -5,7 +5,9 @@ from datetime import timedelta
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +31,9 @@ from services.services.queue import (
     skip_ticket,
     transfer_ticket,
 )
+from township.clients import client_address
+from township.fields import ReportDateField, parse_pk
+from township.identifiers import PhoneField
 from township.org.models import ServiceWindow
 from township.org.roles import Role, roles_of
 
@@ -50,15 +55,38 @@ def _hall(request):
 
 
 class TicketForm(forms.Form):
-    phone = forms.CharField(
-        label=gettext_lazy("Mobile phone (optional: we text you when it is your turn)"),
-        max_length=20,
-        required=False,
+    phone = PhoneField(
+        label=gettext_lazy("Mobile phone (optional: we text you when it is your turn)"), required=False
     )
 
 
 class CheckInForm(forms.Form):
     phone = forms.CharField(label=gettext_lazy("Mobile number you booked with"), max_length=20)
+
+
+# The kiosk page needs no sign-in, so tickets are limited: per client address an hour (the hall's own
+# kiosk devices, settings.KIOSK_ADDRESSES, are exempt) and per phone a day.
+TICKETS_PER_ADDRESS_PER_HOUR = 10
+TICKETS_PER_PHONE_PER_DAY = 3
+
+
+def _ticket_limit_error(request, phone: str) -> str | None:
+    address = client_address(request)
+    if address not in settings.KIOSK_ADDRESSES and (
+        (cache.get(f"kiosk-address:{address}") or 0) >= TICKETS_PER_ADDRESS_PER_HOUR
+    ):
+        return _("Too many tickets were taken from this device; please take one at the hall's kiosk.")
+    if phone and (cache.get(f"kiosk-phone:{phone}") or 0) >= TICKETS_PER_PHONE_PER_DAY:
+        return _("This phone number already has enough tickets today; please ask at the front desk.")
+    return None
+
+
+def _count_ticket(request, phone: str) -> None:
+    for key, timeout in ((f"kiosk-address:{client_address(request)}", 3600), (f"kiosk-phone:{phone}", 86400)):
+        if key.endswith(":"):
+            continue
+        cache.add(key, 0, timeout)
+        cache.incr(key)
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,12 +96,18 @@ def kiosk(request):
     if request.method == "POST":
         form = TicketForm(request.POST)
         if form.is_valid():
-            try:
-                ticket = issue_walk_in_ticket(township=township, phone=form.cleaned_data["phone"])
-            except QueueError as error:
-                form.add_error("phone", str(error))
+            phone = form.cleaned_data["phone"]
+            error = _ticket_limit_error(request, phone)
+            if error:
+                form.add_error(None, error)
             else:
-                return redirect("services-kiosk-ticket", pk=ticket.pk)
+                try:
+                    ticket = issue_walk_in_ticket(township=township, phone=phone)
+                except QueueError as error:
+                    form.add_error("phone", str(error))
+                else:
+                    _count_ticket(request, phone)
+                    return redirect("services-kiosk-ticket", pk=ticket.pk)
     return render(
         request,
         "services/queue/kiosk.html",
@@ -187,7 +221,7 @@ def _action(function):
 
 def _ticket_id(request) -> int:
     raw = request.POST.get("ticket", "")
-    return int(raw) if raw.isdigit() else 0
+    return parse_pk(raw)
 
 
 @_action
@@ -214,15 +248,15 @@ def finish(request):
 @_action
 def transfer(request):
     raw = request.POST.get("to_window", "")
-    window = ServiceWindow.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    window = ServiceWindow.objects.filter(pk=parse_pk(raw)).first()
     if window is None:
         raise QueueError(_("Choose an open window of this hall."))
     transfer_ticket(ticket_id=_ticket_id(request), clerk=request.user, to_window=window)
 
 
 class StatsForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    date_from = ReportDateField(label=gettext_lazy("From"), required=False)
+    date_to = ReportDateField(label=gettext_lazy("To"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from services.selectors.applications import public_timeline, tracked_application
+from township.clients import client_address
 
 # Failed lookups per client address per hour: a six-digit code must not be guessable by trying.
 MAX_FAILED_LOOKUPS = 20
@@ -23,7 +24,7 @@ class TrackingForm(forms.Form):
 
 
 def _client_key(request) -> str:
-    return f"track-failures:{request.META.get('REMOTE_ADDR', '')}"
+    return f"track-failures:{client_address(request)}"
 
 
 def lookup(request, number: str, code: str):

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -40,6 +41,7 @@ from services.services.intake import (
     refuse_application,
 )
 from services.services.pickup import PICKUP_DOCUMENTS
+from township.fields import parse_pk
 from township.org.models import ResidentAccount
 from township.org.roles import Role, roles_of
 
@@ -73,13 +75,13 @@ def _target(request, data):
     if data.get("item"):
         item = (
             ServiceItem.objects.select_related("current_version", "department")
-            .filter(pk=data["item"], township=township, current_version__isnull=False)
+            .filter(pk=parse_pk(data["item"]), township=township, current_version__isnull=False)
             .first()
         )
         if item is None:
             raise Http404("no such item here")
     elif data.get("bundle"):
-        bundle = Bundle.objects.filter(pk=data["bundle"], township=township, is_active=True).first()
+        bundle = Bundle.objects.filter(pk=parse_pk(data["bundle"]), township=township, is_active=True).first()
         if bundle is None:
             raise Http404("no such bundle here")
     return item, bundle
@@ -196,7 +198,14 @@ def applicant_lookup(request):
     form.is_valid()
     known = None
     if "applicant_id_number" not in form.errors and form.cleaned_data.get("applicant_id_number"):
-        known = ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"]).first()
+        # Only residents of the clerk's township (home township, or who applied here), shown masked.
+        township = _township(request)
+        known = (
+            ResidentAccount.objects.filter(id_number=form.cleaned_data["applicant_id_number"])
+            .filter(Q(home_township=township) | Q(user__applications__township=township))
+            .distinct()
+            .first()
+        )
     library = (
         ResidentMaterial.objects.filter(resident_id=known.user_id).select_related("material_type")
         if known
@@ -291,9 +300,7 @@ def delivery(request):
     errors = {}
     if request.method == "POST":
         raw = request.POST.get("application", "")
-        application = get_object_or_404(
-            results_to_hand_over(request.user), pk=int(raw) if raw.isdigit() else 0
-        )
+        application = get_object_or_404(results_to_hand_over(request.user), pk=parse_pk(raw))
         try:
             if request.POST.get("step") == "ready":
                 mark_result_ready(application=application, by=request.user)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from township.identifiers import (
     CreditCodeField,
     IdNumberField,
+    PhoneField,
     is_valid_credit_code,
     is_valid_id_number,
     mask_credit_code,
@@ -13,6 +14,7 @@ from township.identifiers import (
     mask_phone,
     validate_credit_code,
     validate_id_number,
+    validate_mobile_phone,
 )
 
 VALID_IDS = ["11010519491231002X", "440308199901010012", "320999199001011235"]
@@ -96,3 +98,35 @@ def test_form_fields_normalise_and_validate():
     with pytest.raises(ValidationError):
         field.clean("")
     assert CreditCodeField().clean("91350100m000100y43") == "91350100M000100Y43"
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@pytest.mark.parametrize(
+    "digits", [ARABIC_INDIC, THAI, SUPERSCRIPT], ids=["arabic-indic", "thai", "superscript"]
+)
+def test_identity_numbers_written_with_other_scripts_digits_are_refused(digits):
+    with pytest.raises(ValidationError) as refused:
+        validate_id_number("11010519491231002X".translate(digits))
+    assert refused.value.code == "id_chars"
+
+
+def test_one_superscript_digit_in_an_identity_number_is_refused_not_a_crash():
+    with pytest.raises(ValidationError):
+        validate_id_number("11010519491231002¹")
+    assert not is_valid_id_number("1101051949123100²X")
+
+
+@pytest.mark.parametrize(
+    "digits", [ARABIC_INDIC, THAI, SUPERSCRIPT], ids=["arabic-indic", "thai", "superscript"]
+)
+def test_phone_numbers_written_with_other_scripts_digits_are_refused(digits):
+    validate_mobile_phone("13800000001")
+    validate_mobile_phone("１３８００００００01")
+    with pytest.raises(ValidationError):
+        validate_mobile_phone("13800000001".translate(digits))
+    with pytest.raises(ValidationError):
+        PhoneField().clean("1380000000" + "1".translate(digits))
