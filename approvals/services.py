@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from services.models import Application, ApplicationStatus
 from services.models.catalog import ItemType
 from services.selectors.applications import supplement_progress
 from township.casework.clock import extend_clock, pause_clock, resume_clock, stop_clock
+from township.casework.escalation import tell_role
 from township.casework.timeline import append_entry
 from township.casework.workflow import lock, lock_in_family, transition
 from township.documents.services import issue_document
@@ -400,6 +402,17 @@ def request_extension(*, application: Application, by, days: int, reason: str, a
             note=f"+{days} {reason}"[:500],
             is_internal=True,
             at=at,
+        )
+        # the head decides: tell them, rather than leave the request waiting to be noticed
+        tell_role(
+            Role.DEPARTMENT_HEAD,
+            key=f"extension:{request.pk}",
+            department_id=application.department_id,
+            township_id=application.township_id,
+            title=_("Extension awaiting your approval: application %(number)s (+%(days)s working days)")
+            % {"number": application.number, "days": days},
+            body=reason[:500],
+            url=reverse("admin:approvals_reviewcase_change", args=[application.pk]),
         )
     return request
 

@@ -11,13 +11,20 @@ class ServicesConfig(AppConfig):
         from services.models.applications import WORKFLOW
         from services.models.evaluations import RECTIFICATION_WORKFLOW
         from services.models.queue import TICKET_WORKFLOW
+        from services.selectors.applications import pre_review_handlers
         from services.services.intake import notify_applicant
         from township import nav
         from township.casework.registry import register_case_type
         from township.casework.workflow import case_transitioned
         from township.documents.types import register_document_type
 
-        register_case_type(Application, workflow=WORKFLOW, label=_("Application"), number_series="SQ")
+        register_case_type(
+            Application,
+            workflow=WORKFLOW,
+            label=_("Application"),
+            number_series="SQ",
+            deadline_handlers={"pre-review": pre_review_handlers},
+        )
         register_case_type(
             Rectification,
             workflow=RECTIFICATION_WORKFLOW,

@@ -37,6 +37,48 @@ def id_number_birth_date(value: str) -> date:
     return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
 
 
+# Province-level codes of GB/T 2260 that identity numbers begin with (mainland, plus Taiwan 71, Hong Kong
+# 81 and Macao 82 for residence permits); anything else (99, 00) is not a real place.
+PROVINCE_CODES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
+)
+
+
 def validate_id_number(value: str) -> None:
     value = normalise(value)
     if len(value) != 18:
@@ -48,6 +90,10 @@ def validate_id_number(value: str) -> None:
     if not is_ascii_digits(value[:17]) or not (is_ascii_digits(value[17]) or value[17] == "X"):
         raise ValidationError(
             _("An identity number has 17 digits followed by a digit or X."), code="id_chars"
+        )
+    if value[:2] not in PROVINCE_CODES or value[2:6] in ("0000", "9999"):
+        raise ValidationError(
+            _("The first six digits of this identity number are not a real region code."), code="id_region"
         )
     try:
         born = id_number_birth_date(value)

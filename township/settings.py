@@ -287,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Online applications: the front desk tells the applicant within this many working days what is missing,
+# or the application counts as accepted from the day it was received (Administrative Licensing Law art. 32).
+PRE_REVIEW_LIMIT_WORKING_DAYS = env.int("PRE_REVIEW_LIMIT_WORKING_DAYS", default=5)
+
 # Audit log: how long events are kept (days; never less than six months, Cybersecurity Law art. 21).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 

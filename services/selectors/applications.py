@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from services.models import Application, ApplicationStatus, Channel
 from township.casework.display import Audience, timeline_rows
+from township.casework.models import Deadline
 from township.identifiers import normalise
+from township.org.roles import Role
 from township.org.scope import ScopeKind, data_scope, visible_to
 
 LIST_RELATED = ("item_version", "bundle", "department", "township")
@@ -45,11 +51,27 @@ def resident_applications(user) -> QuerySet[Application]:
 
 
 def prereview_queue(user) -> QuerySet[Application]:
-    """Online submissions waiting for the front desk, oldest first."""
+    """Online submissions waiting for the front desk, oldest first, each with the end of its 5 working
+    days (`tell_by`) and that deadline's warning level (`tell_level`), in the same query."""
+    deadline = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=OuterRef("pk"),
+        kind="pre-review",
+        clock_stopped_at__isnull=True,
+    )
     return (
         Application.objects.visible_to(user)
         .select_related(*LIST_RELATED)
         .filter(channel=Channel.ONLINE, status=ApplicationStatus.SUBMITTED, parent__isnull=True)
+        .annotate(
+            # the last day (a day limit's due_at is the midnight that ends it)
+            tell_by=Subquery(
+                deadline.annotate(
+                    last=ExpressionWrapper(F("due_at") - timedelta(seconds=1), output_field=DateTimeField())
+                ).values("last")[:1]
+            ),
+            tell_level=Subquery(deadline.values("warning_level")[:1]),
+        )
         .order_by("submitted_at")
     )
 
@@ -140,3 +162,23 @@ def supplement_progress(application: Application, request=None) -> list[dict]:
         }
         for item in request.items
     ]
+
+
+def pre_review_handlers(application_ids) -> dict:
+    """{application id: [(clerk id, None)]}: an online application waiting for pre-review is the front
+    desk's, so every active window clerk of its township is told when the 5 working days run short."""
+    townships = dict(Application.objects.filter(pk__in=application_ids).values_list("pk", "township_id"))
+    clerks: dict[int, list] = {}
+    for township_id, user_id in (
+        get_user_model()
+        .objects.filter(
+            groups__name=Role.WINDOW_CLERK,
+            is_active=True,
+            staff_profile__is_active=True,
+            staff_profile__township_id__in=set(townships.values()),
+        )
+        .values_list("staff_profile__township_id", "pk")
+        .distinct()
+    ):
+        clerks.setdefault(township_id, []).append((user_id, None))
+    return {pk: clerks.get(township_id, []) for pk, township_id in townships.items()}

@@ -29,10 +29,12 @@ from services.models import (
     TicketStatus,
 )
 from township.casework.clock import start_clock, stop_clock
+from township.casework.escalation import tell_role
 from township.casework.models import LimitUnit
 from township.casework.timeline import append_entry
 from township.casework.workflow import lock, transition
 from township.notify.services import send_sms
+from township.org.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,16 @@ def _open_rectification(evaluation: Evaluation, *, at) -> Rectification:
         actor_label=str(_("Bad review")),
         note=evaluation.comment[:500],
         at=at,
+    )
+    # the head of the unit that handled it looks into every bad review
+    tell_role(
+        Role.DEPARTMENT_HEAD,
+        key=f"bad-review:{rectification.pk}",
+        department_id=rectification.department_id,
+        township_id=rectification.township_id,
+        title=_("Bad review to rectify by %(due)s: %(comment)s")
+        % {"due": rectification.due_date, "comment": (evaluation.comment or "—")[:80]},
+        url=reverse("services-rectification", args=[rectification.pk]),
     )
     return rectification
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -35,6 +36,7 @@ from services.selectors.catalog import bundle_listed_items, bundle_materials
 from services.services.evaluations import send_evaluation_invitation
 from services.signals import application_accepted
 from township.casework.clock import start_clock, stop_clock
+from township.casework.deadlines import close_deadline, open_deadline, open_deadlines
 from township.casework.models import LimitUnit
 from township.casework.numbers import next_number
 from township.casework.timeline import append_entry
@@ -46,6 +48,7 @@ from township.org.models import ResidentAccount
 
 S = ApplicationStatus
 APPLICATION_SERIES = "SQ"  # QS-SQ-2026-000001
+PRE_REVIEW = "pre-review"  # the deadline of an online application waiting at the front desk
 # what intake steps read of a locked application, fetched in the same query (joined, not locked)
 LOCK_RELATED = ("item_version", "township", "bundle", "item")
 
@@ -474,9 +477,9 @@ def missing_uploads(application: Application) -> list[ChecklistLine]:
     ]
 
 
-def submit_application(*, application: Application, by) -> Application:
+def submit_application(*, application: Application, by, at=None) -> Application:
     """Send a draft (or a returned application, corrected) to the front desk's pre-review queue."""
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         application = lock(application, related=LOCK_RELATED)
         if application.status == S.SUBMITTED:
@@ -493,7 +496,29 @@ def submit_application(*, application: Application, by) -> Application:
         application.submitted_at = now
         transition(application, to=S.SUBMITTED, actor=by, action="submit", at=now)
         application.save()
+        # The front desk has 5 working days to say what is missing; after that the application counts
+        # as accepted from the day it was received (Administrative Licensing Law art. 32).
+        open_deadline(
+            application,
+            kind=PRE_REVIEW,
+            label=_("Pre-review: tell the applicant at once what is missing"),
+            limit_value=settings.PRE_REVIEW_LIMIT_WORKING_DAYS,
+            limit_unit=LimitUnit.WORKING_DAYS,
+            yellow_threshold=1,
+            at=now,
+            actor=by,
+        )
     return application
+
+
+def _pre_review_overdue(application: Application, at) -> bool:
+    """Whether the 5 working days to tell an online applicant what is missing ran out before `at`."""
+    deadline = open_deadlines(application).filter(kind=PRE_REVIEW).first()
+    return deadline is not None and deadline.due_at <= at
+
+
+def _close_pre_review(application: Application, *, at, by) -> None:
+    close_deadline(application, kind=PRE_REVIEW, at=at, actor=by)
 
 
 def receive_at_window(
@@ -583,10 +608,30 @@ def accept_application(
         versions = _versions_for(application)
         limit = max(v.promised_limit_days for v in versions)
         yellow = min(v.yellow_threshold_days for v in versions) if versions else None
+        # Not told within 5 working days what was missing: accepted from the day it was received.
+        deemed = application.submitted_at if _pre_review_overdue(application, at) else None
         start_clock(
-            application, at=at, limit_value=limit, limit_unit=LimitUnit.WORKING_DAYS, yellow_threshold=yellow
+            application,
+            at=deemed or at,
+            limit_value=limit,
+            limit_unit=LimitUnit.WORKING_DAYS,
+            yellow_threshold=yellow,
         )
-        transition(application, to=S.ACCEPTED, actor=clerk, action="accept", at=at)
+        _close_pre_review(application, at=at, by=clerk)
+        transition(
+            application,
+            to=S.ACCEPTED,
+            actor=clerk,
+            action="accept",
+            at=at,
+            note=_(
+                "Counted as accepted from %(date)s, the day it was received: the applicant was not told "
+                "within 5 working days what was missing (Administrative Licensing Law art. 32)."
+            )
+            % {"date": date_format(timezone.localtime(deemed), "DATE_FORMAT")}
+            if deemed
+            else "",
+        )
         application.save()
         if application.bundle_id:
             _fan_out(application, clerk=clerk, at=at, versions=versions)
@@ -708,6 +753,7 @@ def complete_immediately(
         application.window = window or application.window
         application.accepted_at = application.finished_at = at
         application.result_summary = result[:2000]
+        _close_pre_review(application, at=at, by=clerk)
         transition(application, to=S.COMPLETED, actor=clerk, action="complete", note=result[:500], at=at)
         application.save()
         send_evaluation_invitation(application=application)
@@ -727,6 +773,15 @@ def issue_one_time_notice(*, application: Application, clerk, checklist: dict, n
             raise IntakeError(
                 _("Mark at least one material as missing or defective; otherwise accept the application.")
             )
+        if _pre_review_overdue(application, at):
+            raise IntakeError(
+                _(
+                    "More than 5 working days have passed since this application was received, so by law it "
+                    "counts as accepted (Administrative Licensing Law art. 32): accept it, and let the "
+                    "back office ask for a supplement."
+                )
+            )
+        _close_pre_review(application, at=at, by=clerk)
         application.checklist = checklist
         application.clerk = clerk
         names = "、".join(line.name for line in lacking)
@@ -766,6 +821,7 @@ def refuse_application(*, application: Application, clerk, reason: str, at=None)
         application.refusal_reason = reason[:2000]
         application.clerk = clerk
         application.finished_at = at
+        _close_pre_review(application, at=at, by=clerk)
         transition(application, to=S.NOT_ACCEPTED, actor=clerk, action="refuse", note=reason[:500], at=at)
         application.save()
         application.notice = issue_document(
@@ -797,6 +853,7 @@ def withdraw_application(*, application: Application, by, reason: str = "", at=N
                 continue
             if case.is_clock_running:
                 stop_clock(case, at=at)
+            _close_pre_review(case, at=at, by=by)
             case.finished_at = at
             if case is application:
                 # Only a draft is unnumbered (a database constraint); a withdrawn draft gets its number,

@@ -11,6 +11,7 @@ from django.utils import translation
 from approvals.services import (
     ApprovalError,
     approve_application,
+    request_extension,
     request_supplement,
     start_excluded_period,
     start_review,
@@ -304,3 +305,13 @@ def test_the_case_page_offers_only_the_steps_that_can_succeed_now(client):
     assert 'id="approve"' not in page and 'id="request-supplement"' not in page
     assert "/act/pause/" not in page
     assert "/act/extend/" in page  # an extension can still be asked while the supplement is awaited
+
+
+@pytest.mark.django_db
+def test_the_head_is_told_of_a_pending_extension():
+    office = Office(chiefs=1)
+    application = office.in_review()
+    request_extension(application=application, by=assignee_of(application), days=5, reason="需要现场核查")
+    told = InboxItem.objects.filter(key__startswith="extension:")
+    assert list(told.values_list("user_id", flat=True)) == [office.head.pk]
+    assert application.number in told.get().title and told.get().body == "需要现场核查"

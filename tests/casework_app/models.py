@@ -97,5 +97,8 @@ def describe_complaint_warning(complaint, event):
 
 
 COMPLAINT_ESCALATION = Escalation(
-    handlers=complaint_handlers, describe=describe_complaint_warning, fields=("number",)
+    handlers=complaint_handlers,
+    describe=describe_complaint_warning,
+    describe_deadline=describe_complaint_warning,
+    fields=("number",),
 )

@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from township.identifiers import (
     CreditCodeField,
     IdNumberField,
     PhoneField,
+    id_number_check_char,
     is_valid_credit_code,
     is_valid_id_number,
     mask_credit_code,
@@ -130,3 +132,12 @@ def test_phone_numbers_written_with_other_scripts_digits_are_refused(digits):
         validate_mobile_phone("13800000001".translate(digits))
     with pytest.raises(ValidationError):
         PhoneField().clean("1380000000" + "1".translate(digits))
+
+
+@pytest.mark.parametrize("number", ["999999194912310025", "000000194912310021"])
+def test_a_region_code_that_is_no_real_place_is_refused(number):
+    number = number[:17] + id_number_check_char(
+        number[:17]
+    )  # a correct check character: only the region is wrong
+    with translation.override("en"), pytest.raises(ValidationError, match="region code"):
+        validate_id_number(number)

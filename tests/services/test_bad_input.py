@@ -125,7 +125,7 @@ def test_deeply_nested_json_is_a_400(resident):
     for body in ["[" * 5000, '{"item": ' + "[" * 40 + "]" * 40 + "}"]:
         response = api.post("/api/applications/", body, content_type="application/json")
         assert response.status_code == 400
-        assert "nested too deeply" in response.json()["detail"]
+        assert "嵌套层级过深" in response.json()["detail"]  # said in the user's language
 
 
 # --- file names ------------------------------------------------------------------------------------

@@ -192,3 +192,14 @@ def test_a_level_outside_one_to_five_is_refused(completed):
     with translation.override("en"), pytest.raises(EvaluationError, match="five levels"):
         submit_evaluation(application=completed, level=6, channel="online")
     assert not Evaluation.objects.exists()
+
+
+def test_the_head_of_the_unit_is_told_of_a_new_bad_review(completed):
+    head = make_staff(Role.DEPARTMENT_HEAD, department=completed.department)
+    other_head = make_staff(Role.DEPARTMENT_HEAD, department=DepartmentFactory(township=completed.township))
+    from township.notify.models import InboxItem
+
+    submit_evaluation(application=completed, level=1, comment="等了一个小时", channel="online")
+    told = InboxItem.objects.filter(key__startswith="bad-review:")
+    assert list(told.values_list("user_id", flat=True)) == [head.pk]
+    assert "等了一个小时" in told.get().title and other_head.pk not in told.values_list("user_id", flat=True)

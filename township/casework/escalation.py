@@ -16,7 +16,9 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from township.casework.models import WarningLevel
 from township.notify.models import InboxItem
@@ -52,6 +54,16 @@ def _phones(user_ids) -> dict[int, str]:
     )
 
 
+def describe_deadline(case, event) -> str:
+    """The title of a warning on one of a case's deadlines (its own clock's are the case type's)."""
+    deadline = event.deadline
+    due = timezone.localtime(event.due_at)
+    values = {"case": case, "deadline": deadline.label, "due": date_format(due, "DATETIME_FORMAT")}
+    if event.level == WarningLevel.RED:
+        return gettext("Overdue: %(case)s — %(deadline)s (due %(due)s)") % values
+    return gettext("Due soon: %(case)s — %(deadline)s (due %(due)s)") % values
+
+
 def escalate(case_type, events) -> None:
     """Tell the right people about each warning event of `case_type` (inbox, and SMS when overdue)."""
     escalation = case_type.escalation
@@ -64,9 +76,21 @@ def escalate(case_type, events) -> None:
         queryset = queryset.select_related(*escalation.related)
     cases = queryset.in_bulk({event.object_id for event in events})
     handlers = escalation.handlers(list(cases))
+    by_kind: dict[str, dict] = {}
+    for kind, find in case_type.deadline_handlers.items():
+        ids = [e.object_id for e in events if getattr(e, "deadline", None) and e.deadline.kind == kind]
+        if ids:
+            by_kind[kind] = find(ids)
+
+    def handlers_of(event):
+        deadline = getattr(event, "deadline", None)
+        if deadline is not None and deadline.kind in by_kind:
+            return by_kind[deadline.kind].get(event.object_id, ())
+        return handlers.get(event.object_id, ())
+
     red = [e for e in events if e.level == WarningLevel.RED and e.object_id in cases]
     departments = {getattr(cases[e.object_id], "department_id", None) for e in red} | {
-        d for e in red for _u, d in handlers.get(e.object_id, ())
+        d for e in red for _u, d in handlers_of(e)
     }
     departments.discard(None)
     heads = staff_with_role(Role.DEPARTMENT_HEAD, departments=departments) if departments else {}
@@ -75,7 +99,7 @@ def escalate(case_type, events) -> None:
         if red
         else {}
     )
-    phones = _phones(u for e in red for u, _d in handlers.get(e.object_id, ())) if red else {}
+    phones = _phones(u for e in red for u, _d in handlers_of(e)) if red else {}
     inbox, texts = [], []
     with translation.override(settings.LANGUAGE_CODE):
         for event in events:
@@ -83,13 +107,18 @@ def escalate(case_type, events) -> None:
             if case is None:
                 continue
             is_red = event.level == WarningLevel.RED
-            title = str(escalation.describe(case, event))[:200]
+            deadline = getattr(event, "deadline", None)
+            if deadline is None:
+                title = escalation.describe(case, event)
+            else:
+                title = (escalation.describe_deadline or describe_deadline)(case, event)
+            title = str(title)[:200]
             url = case_type.url_for(case.pk)
-            people = {user_id: phones.get(user_id, "") for user_id, _d in handlers.get(case.pk, ())}
+            people = {user_id: phones.get(user_id, "") for user_id, _d in handlers_of(event)}
             if is_red:
                 for department in {
                     getattr(case, "department_id", None),
-                    *(d for _u, d in handlers.get(case.pk, ())),
+                    *(d for _u, d in handlers_of(event)),
                 }:
                     people.update(dict(heads.get(department, [])))
                 people.update(dict(command.get(case.township_id, [])))
@@ -104,3 +133,31 @@ def escalate(case_type, events) -> None:
     told = {item.user_id for item in inbox}
     transaction.on_commit(lambda: forget_unread_counts(told))
     send_sms_many(texts)
+
+
+def tell_role(
+    role: str, *, key: str, title: str, department_id=None, township_id=None, url: str = "", body: str = ""
+) -> int:
+    """Put one inbox message in the inbox of everyone holding `role` in a department (or, without one, in
+    the township): a request that waits for a head, a bad review to look into. Keyed per person, so a
+    retried step tells nobody twice; returns how many were told."""
+    people = (
+        staff_with_role(role, departments=[department_id]).get(department_id, [])
+        if department_id
+        else staff_with_role(role, townships=[township_id]).get(township_id, [])
+    )
+    items = [
+        InboxItem(
+            user_id=user_id,
+            township_id=township_id,
+            title=str(title)[:200],
+            body=body,
+            url=url,
+            key=f"{key}:{user_id}",
+        )
+        for user_id, _phone in people
+    ]
+    InboxItem.objects.bulk_create(items, ignore_conflicts=True)
+    told = [item.user_id for item in items]
+    transaction.on_commit(lambda: forget_unread_counts(told))
+    return len(items)

@@ -58,6 +58,8 @@ class Escalation:
     describe: Callable[[Any, WarningEvent], str]
     fields: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    # describe_deadline(case, event) for warnings on the case's extra deadlines; default: the kernel's
+    describe_deadline: Callable[[Any, WarningEvent], str] | None = None
 
 
 @dataclass
@@ -70,6 +72,9 @@ class CaseType:
     listeners: list[WarningListener] = field(default_factory=list)
     number_series: str | None = None
     has_clock: bool = True
+    # Who handles a deadline of a kind, when not the case's handlers: {kind: handlers(case_ids)}
+    # (e.g. the window clerks for an online application's pre-review).
+    deadline_handlers: dict = field(default_factory=dict)
 
     @property
     def label_lower(self) -> str:
@@ -105,6 +110,7 @@ def register_case_type(
     listeners: Iterable[WarningListener] = (),
     on_warning: WarningListener | None = None,
     number_series: str | None = None,
+    deadline_handlers: dict | None = None,
 ) -> CaseType:
     """Make `model` a case type, or add to its registration (listeners accumulate, once each)."""
     if not (isinstance(model, type) and issubclass(model, models.Model)) or model._meta.abstract:
@@ -131,6 +137,7 @@ def register_case_type(
         if current is not None and current is not value and name == "workflow":
             raise ImproperlyConfigured(f"{model._meta.label} already has a different workflow")
         setattr(case_type, name, value)
+    case_type.deadline_handlers.update(deadline_handlers or {})
     if label is not None:
         case_type.label = label
     elif not case_type.label:
