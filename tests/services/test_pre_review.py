@@ -94,9 +94,9 @@ def test_accepted_after_five_working_days_it_counts_from_the_day_it_was_received
     assert accepted.clock_started_at == at(2026, 11, 2, 10)
     # 20 working days from Monday 2 November: Monday 30 November
     assert accepted.due_date == date(2026, 11, 30)
-    with translation.override("en"):
-        rows = timeline_rows(accepted, audience=Audience.PUBLIC)
-    assert any("art. 32" in row.note for row in rows if row.action == "accept")
+    rows = timeline_rows(accepted, audience=Audience.PUBLIC)
+    # the note is written in the clerk's language (Chinese by default) and the applicant sees it
+    assert any("第三十二条" in row.note for row in rows if row.action == "accept")
 
 
 def test_a_one_time_notice_after_five_working_days_is_refused(submitted):
