@@ -30,6 +30,8 @@ def applications_visible_to(user) -> QuerySet[Application]:
     scope = data_scope(user)
     if scope.kind in (ScopeKind.SELF, ScopeKind.NONE) or not user.has_perm("services.view_application"):
         return base.filter(Q(resident=user) | Q(agent=user))
+    # A draft is the resident's until it is submitted: staff see it only when they are its agent.
+    base = base.exclude(Q(status=ApplicationStatus.DRAFT) & ~Q(agent=user))
     if scope.kind == ScopeKind.DEPARTMENT:
         departments = sorted(scope.department_ids)
         parts = Application.objects.filter(department_id__in=departments, parent__isnull=False)

@@ -10,12 +10,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from services.models import SmsCode, SmsCodePurpose
+from township.casework.workflow import advisory_lock
 from township.errors import DomainError
 from township.identifiers import normalise, validate_id_number, validate_mobile_phone
 from township.notify.services import send_sms
@@ -28,8 +29,8 @@ PER_IP_PER_HOUR = 20
 MAX_ATTEMPTS = 5
 
 # Namespaces of the two-key advisory locks taken here (other modules use other numbers).
-_PHONE_LOCK = 0x534D5301
-_IP_LOCK = 0x534D5302
+_PHONE_LOCK = "sign-in-code:phone"
+_IP_LOCK = "sign-in-code:address"
 
 
 class SignInError(DomainError):
@@ -42,13 +43,6 @@ class CodeRecentlySent(SignInError):
 
 def _hash(phone: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def _lock(namespace: int, value: str) -> None:
-    # The limits are counts of rows that do not exist yet, so row locks cannot guard them:
-    # serialise the requests for one phone (and one address) until the transaction ends.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [namespace, value])
 
 
 def clean_phone(phone: str) -> str:
@@ -80,9 +74,9 @@ def request_sms_code(*, phone: str, ip: str | None = None, at=None) -> SmsCode:
     phone = clean_phone(phone)
     ip = ip or None
     with transaction.atomic():
-        _lock(_PHONE_LOCK, phone)
+        advisory_lock(_PHONE_LOCK, phone)
         if ip:
-            _lock(_IP_LOCK, ip)
+            advisory_lock(_IP_LOCK, ip)
         wait = seconds_until_resend(phone=phone, at=at)
         if wait:
             raise CodeRecentlySent(
@@ -125,7 +119,7 @@ def sign_in_with_code(*, phone: str, code: str, at=None):
     code = normalise(code or "")
     wrong_left = None
     with transaction.atomic():
-        _lock(_PHONE_LOCK, phone)
+        advisory_lock(_PHONE_LOCK, phone)
         record = (
             SmsCode.objects.select_for_update()
             .filter(phone=phone, purpose=SmsCodePurpose.SIGN_IN)

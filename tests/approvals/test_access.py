@@ -129,3 +129,46 @@ def test_the_review_starts_from_the_acceptance_hook(django_capture_on_commit_cal
     assert callbacks  # the hook is queued for after commit
     start_review(application_id=application.pk)
     assert Application.objects.get(pk=application.pk).status == "in_review"
+
+
+@pytest.mark.django_db
+def test_an_approver_cannot_download_another_departments_documents(client):
+    from tests.approvals.helpers import Office
+    from township.documents.services import issue_document
+
+    office = Office(chiefs=1)
+    application = office.in_review()
+    receipt = issue_document(
+        township=office.township,
+        doc_type="receipt",
+        title="受理回执",
+        template_name="documents/notice.html",
+        context={"addressee": "申请人", "body": "现予受理。"},
+        subject=application,
+    )
+    other = Office(chiefs=1, township=office.township)
+    client.force_login(other.chiefs[0])
+    assert client.get(reverse("documents-pdf", args=[receipt.number])).status_code == 404
+    client.force_login(office.chiefs[0])
+    assert client.get(reverse("documents-pdf", args=[receipt.number])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_do_not_list_residents_unsubmitted_drafts_through_the_api():
+    from rest_framework.test import APIClient
+
+    from services.services.intake import start_online_application
+    from tests.approvals.helpers import Office
+    from tests.factories import make_resident
+
+    office = Office(chiefs=1)
+    resident = make_resident(phone="13800000091", id_number="11010519491231002X")
+    draft = start_online_application(resident=resident, item=office.item())
+    api = APIClient()
+    for staff in (office.clerk, office.chiefs[0], office.head):
+        api.force_authenticate(staff)
+        ids = [row["id"] for row in api.get("/api/applications/").json()["results"]]
+        assert draft.pk not in ids
+        assert api.get(f"/api/applications/{draft.pk}/").status_code == 404
+    api.force_authenticate(resident)
+    assert api.get(f"/api/applications/{draft.pk}/").status_code == 200

@@ -98,6 +98,33 @@ def test_two_clerks_calling_at_the_same_moment_get_different_tickets(township):
     assert QueueTicket.objects.filter(status=TicketStatus.CALLED).count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_calls_at_the_same_moment_at_one_window_call_one_person(township):
+    clerk, window = clerk_at_window(township)
+    for _ in range(2):
+        issue_walk_in_ticket(township=township)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def call():
+        try:
+            barrier.wait()
+            outcomes.append(call_next_ticket(clerk=clerk))
+        except QueueError as error:
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # a double click (or two tabs) at one window: one person is called, the other call says why
+    assert QueueTicket.objects.filter(status=TicketStatus.CALLED, window=window).count() == 1
+    assert sum(isinstance(o, QueueError) for o in outcomes) == 1
+
+
 def test_a_clerk_finishes_the_current_ticket_before_calling_the_next(township):
     clerk, _ = clerk_at_window(township)
     issue_walk_in_ticket(township=township)

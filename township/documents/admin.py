@@ -5,20 +5,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from township.casework.selectors import attached_to_visible_cases
 from township.documents.models import DocumentSequence, IssuedDocument
+from township.documents.selectors import scope_documents
 from township.org.admin import ReadOnlyScopedAdmin
-from township.org.scope import ScopeKind, data_scope
 
 
 @admin.register(IssuedDocument)
 class IssuedDocumentAdmin(ReadOnlyScopedAdmin):
     def scope_queryset(self, queryset, request):
-        queryset = super().scope_queryset(queryset, request)
-        if data_scope(request.user).kind == ScopeKind.DEPARTMENT:
-            # a department sees the documents of its own cases, not every document of the township
-            queryset = attached_to_visible_cases(queryset, request.user)
-        return queryset
+        return scope_documents(queryset, request.user)
 
     list_display = ["number", "type_label", "title", "township", "issued_at", "is_revoked"]
     list_filter = ["doc_type", "is_revoked", "year"]
