@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from services.errors import RectificationNotPossible
 from township.casework.models import CaseClock
@@ -110,7 +111,7 @@ class RectificationCategory(models.TextChoices):
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("rectification", "Open")
     RECTIFIED = "rectified", _("Rectified, awaiting follow-up")
     CLOSED = "closed", _("Closed after follow-up")
 

@@ -99,7 +99,7 @@ class QueueTicket(TownshipOwned):
         related_name="+",
         verbose_name=_("clerk"),
     )
-    issued_at = models.DateTimeField(_("issued"))
+    issued_at = models.DateTimeField(pgettext_lazy("queue ticket", "issued"))
     called_at = models.DateTimeField(_("called"), null=True, blank=True)
     call_count = models.PositiveSmallIntegerField(_("times called"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

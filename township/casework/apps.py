@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseworkConfig(AppConfig):
@@ -16,4 +17,4 @@ class CaseworkConfig(AppConfig):
         from township.casework.registry import register_case_type
 
         # A case's extra time limits are swept like cases; their warnings go to the owning case type.
-        register_case_type(Deadline, label=_("Deadline"), listeners=[dispatch_deadline_warnings])
+        register_case_type(Deadline, label=pgettext_lazy("time limit", "Deadline"), listeners=[dispatch_deadline_warnings])

@@ -287,7 +287,7 @@ class Urging(models.Model):
     township = models.ForeignKey(
         "org.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
     )
-    level = models.CharField(_("level"), max_length=12, choices=UrgingLevel.choices)
+    level = models.CharField(pgettext_lazy("urging", "level"), max_length=12, choices=UrgingLevel.choices)
     urged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("urged by")
     )

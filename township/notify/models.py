@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.identifiers import mask_phone
 from township.org.models import TownshipScopedQuerySet
@@ -98,7 +99,7 @@ class InboxItem(models.Model):
     township = models.ForeignKey(
         "org.Township", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("township")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("message", "title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)

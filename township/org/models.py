@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.identifiers import mask_id_number, mask_phone, validate_id_number, validate_mobile_phone
 from township.org.roles import roles_of
@@ -201,7 +202,7 @@ class StaffProfile(models.Model):
         related_name="clerks",
         verbose_name=_("usual window"),
     )
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=60, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_mobile_phone])
     is_active = models.BooleanField(_("active"), default=True)
 
