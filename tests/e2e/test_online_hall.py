@@ -96,7 +96,9 @@ def test_resident_applies_online_clerk_accepts_resident_tracks(page, browser, li
     sign_in(clerk_page, "clerk1")
     clerk_page.goto("/services/workbench/pre-review/")
     clerk_page.click(f"tr:has-text('{number}') >> text=预审")
+    clerk_page.wait_for_load_state("load")  # the workbench script ticks the checklist
     clerk_page.click("#all-present")
+    expect(clerk_page.locator("input[type=radio][value=ok]").first).to_be_checked()
     clerk_page.click("button[value=accept]")
     clerk_page.wait_for_url("**/services/workbench/applications/*/")
     expect(clerk_page.locator(".state")).to_contain_text("已受理")
