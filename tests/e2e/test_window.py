@@ -89,6 +89,7 @@ def test_walk_in_goes_from_queue_ticket_to_receipt_pdf(page, browser, live_serve
     kiosk.close()
     choose_item_and_applicant(page)
     page.click("#all-present")
+    expect(page.locator("input[type=radio][value=ok]").first).to_be_checked()
     screenshot(page, "workbench")
     page.click("button[value=accept]")
     page.wait_for_url("**/services/workbench/applications/*/")
