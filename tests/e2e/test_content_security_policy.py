@@ -57,15 +57,29 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
         if url == "/no-such-page/":
             screenshot(page, "not-found")
     staff = [
-        (office.clerk, ["/services/workbench/", "/services/evaluations/window/"]),
+        (
+            office.clerk,
+            [
+                "/services/workbench/",
+                "/services/workbench/pre-review/",
+                f"/approvals/applications/{office.overdue.pk}/supplement/",
+                "/inbox/",
+                "/services/evaluations/window/",
+            ],
+        ),
         (
             office.chiefs[0],
             [
-                "/approvals/inbox/",
+                "/inbox/",
                 "/admin/",
                 "/admin/approvals/reviewcase/",
                 f"/admin/approvals/reviewcase/{office.overdue.pk}/change/",
+                f"/admin/approvals/reviewcase/{office.overdue.pk}/identity/",
             ],
+        ),
+        (
+            make_staff(Role.COMMAND_CENTRE, township=office.township),
+            ["/approvals/supervision/", f"/approvals/supervision/applications/{office.overdue.pk}/"],
         ),
         (
             make_staff(Role.COUNTY_ADMIN, township=office.township),
@@ -76,6 +90,8 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
                 f"/admin/org/township/{office.township.pk}/change/",
                 "/admin/workcalendar/calendaroverride/add/",
                 "/admin/casework/timelineentry/",
+                "/admin/audit/auditevent/",
+                "/admin/casework/deadline/",
             ],
         ),
     ]
