@@ -36,6 +36,7 @@ from township.errors import DomainError
 from township.fields import parse_pk
 from township.org.roles import Role
 from township.org.scope import ScopeKind, data_scope
+from township.paginators import CappedCountPaginator
 
 S = ApplicationStatus
 OPEN_STATES = [S.ACCEPTED, S.IN_REVIEW, S.SUPPLEMENT]
@@ -138,6 +139,9 @@ class ReviewCaseAdmin(admin.ModelAdmin):
     list_filter = [WorkFilter, WarningFilter, "status", ItemFilter, ApproverFilter]
     search_fields = ["number", "applicant_name", "enterprise_name"]
     list_per_page = 50
+    # a county's work list can hold 100,000 open applications: count at most 10,001 of them, once
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     ordering = ["-warning_level", "due_at", "pk"]
     show_full_result_count = False
     actions = ["export_csv"]

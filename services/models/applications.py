@@ -44,7 +44,12 @@ _BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.NOTIFIED, S.ACCEPTED, S.IN_REVIEW, S
 WORKFLOW = Workflow(
     states=ApplicationStatus,
     moves=[
-        Move("submit", pgettext_lazy("timeline", "Submitted"), sources=[S.DRAFT, S.NOTIFIED], target=S.SUBMITTED),
+        Move(
+            "submit",
+            pgettext_lazy("timeline", "Submitted"),
+            sources=[S.DRAFT, S.NOTIFIED],
+            target=S.SUBMITTED,
+        ),
         Move("accept", _("Accepted"), sources=[S.SUBMITTED, S.NOTIFIED], target=S.ACCEPTED),
         Move("notify", _("One-time notice issued"), sources=[S.SUBMITTED, S.NOTIFIED], target=S.NOTIFIED),
         Move("refuse", _("Not accepted"), sources=[S.SUBMITTED, S.NOTIFIED], target=S.NOT_ACCEPTED),

@@ -172,3 +172,21 @@ def test_staff_do_not_list_residents_unsubmitted_drafts_through_the_api():
         assert api.get(f"/api/applications/{draft.pk}/").status_code == 404
     api.force_authenticate(resident)
     assert api.get(f"/api/applications/{draft.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_work_list_count_is_capped_and_still_pages(client, settings, monkeypatch):
+    from tests.approvals.helpers import Office
+    from township.paginators import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    office = Office(chiefs=1)
+    cases = [office.in_review() for _ in range(5)]
+    client.force_login(office.chiefs[0])
+    monkeypatch.setattr("approvals.admin.ReviewCaseAdmin.list_per_page", 2)
+    first = client.get(reverse("admin:approvals_reviewcase_changelist"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "more than 3" in first.content.decode()
+    listed = {c.pk for c in first.context["cl"].result_list}
+    second = client.get(reverse("admin:approvals_reviewcase_changelist") + "?p=2")
+    listed |= {c.pk for c in second.context["cl"].result_list}
+    assert len(listed) == 4 and listed <= {c.pk for c in cases}  # two full pages, no overlap

@@ -17,4 +17,6 @@ class CaseworkConfig(AppConfig):
         from township.casework.registry import register_case_type
 
         # A case's extra time limits are swept like cases; their warnings go to the owning case type.
-        register_case_type(Deadline, label=pgettext_lazy("time limit", "Deadline"), listeners=[dispatch_deadline_warnings])
+        register_case_type(
+            Deadline, label=pgettext_lazy("time limit", "Deadline"), listeners=[dispatch_deadline_warnings]
+        )
