@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Application, Bundle, ItemType, ServiceItem, ServiceObject
-from services.search import search_queryset
+from services.selectors.search import search_queryset
 from township.fields import ReportDateField, StrictBooleanField
 
 

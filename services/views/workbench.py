@@ -20,7 +20,6 @@ from services.forms import (
     checklist_from_post,
 )
 from services.models import Application, ApplicationStatus, Bundle, ResidentMaterial, ServiceItem
-from services.search import search_items
 from services.selectors.applications import (
     applications_visible_to,
     find_for_intake,
@@ -29,6 +28,7 @@ from services.selectors.applications import (
     results_to_hand_over,
 )
 from services.selectors.catalog import active_bundles
+from services.selectors.search import search_items
 from services.services.intake import (
     IntakeError,
     accept_application,

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from services.catalog import publish_version, revise_item
 from services.models import Application, ApplicationStatus, Bundle, BundleItem
+from services.services.catalog import publish_version, revise_item
 from services.services.intake import accept_application, receive_at_window
 from tests.factories import DepartmentFactory, TownshipFactory, make_resident, make_staff
 from tests.services.intake_helpers import applicant, clerk_at_window, full_checklist, intake_item
