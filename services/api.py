@@ -24,6 +24,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from services import selectors
+from services.errors import IntakeError
 from services.filters import BundleFilterSet, ServiceItemFilterSet
 from services.models import (
     ApplicantKind,
@@ -40,12 +41,11 @@ from services.models import (
     ServiceItemVersion,
 )
 from services.selectors.applications import applications_visible_to, public_timeline, resident_applications
+from services.services.checklist import checklist_lines
 from services.services.intake import (
     Agent,
     Applicant,
-    IntakeError,
     MaterialsIncomplete,
-    checklist_lines,
     start_online_application,
     submit_application,
     update_draft,

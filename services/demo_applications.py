@@ -5,10 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from services.models import Application, Necessity, ServiceItem
+from services.services.checklist import checklist_lines
 from services.services.intake import (
     Applicant,
     accept_application,
-    checklist_lines,
     receive_at_window,
     start_online_application,
     submit_application,

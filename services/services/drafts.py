@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from services.errors import ApplicationNotPossible as InvalidTransition
+from services.errors import IntakeError
 from services.models import Application, ApplicationMaterial, ApplicationStatus, Bundle, ServiceItem
-from services.services.intake import Agent, IntakeError, InvalidTransition, start_online_application
+from services.services.intake import Agent, start_online_application
 from township.casework.timeline import append_entry
 from township.casework.workflow import advisory_lock, lock
 

@@ -10,8 +10,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from services.errors import ApplicationNotPossible as InvalidTransition
+from services.errors import IntakeError
 from services.models import Application, ApplicationMaterial, ApplicationStatus, ResidentMaterial
-from services.services.intake import IntakeError, InvalidTransition, checklist_lines
+from services.services.checklist import checklist_lines
 from township.casework.workflow import lock
 
 # What residents may upload: scans and photos of documents. Signature bytes decide, not the extension.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from services.errors import IntakeError
 from services.forms import AgentFields, ApplicantFields, apply_field_errors
 from services.models import (
     ApplicationMaterial,
@@ -27,14 +28,12 @@ from services.models import (
     ServiceItem,
 )
 from services.selectors.applications import public_timeline, resident_applications, supplement_progress
+from services.services.checklist import checklist_lines, missing_uploads
 from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.evaluations import is_rateable
 from services.services.intake import (
     Applicant,
-    IntakeError,
     _validate_parties,
-    checklist_lines,
-    missing_uploads,
     submit_application,
     update_draft,
     withdraw_application,

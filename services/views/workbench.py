@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from services.errors import IntakeError
 from services.forms import (
     ApplicantFields,
     OutcomeFields,
@@ -29,14 +30,12 @@ from services.selectors.applications import (
 )
 from services.selectors.catalog import active_bundles
 from services.selectors.search import search_items
+from services.services.checklist import checklist_lines
+from services.services.delivery import deliver_result, mark_result_ready
 from services.services.intake import (
-    IntakeError,
     accept_application,
-    checklist_lines,
     complete_immediately,
-    deliver_result,
     issue_one_time_notice,
-    mark_result_ready,
     receive_at_window,
     refuse_application,
 )
