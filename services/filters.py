@@ -77,7 +77,7 @@ class BundleFilterSet(django_filters.FilterSet):
 
 
 class ApplicationFilterSet(django_filters.FilterSet):
-    """Filters of application lists, shared by the API and the pages."""
+    """Filters of application lists; no list uses it yet (the API has its own, in services/api.py)."""
 
     submitted_from = DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_to = DateFilter(field_name="submitted_at", lookup_expr="date__lte")
