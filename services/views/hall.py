@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -551,25 +551,3 @@ def appointments(request):
         "services/hall/appointments.html",
         {"township": township, "days": days, "mine": mine},
     )
-
-
-urlpatterns = [
-    path("", hall, name="services-hall"),
-    path("apply/<str:code>/", apply, name="services-hall-apply"),
-    path("apply/bundle/<int:bundle_pk>/", apply, name="services-hall-apply-bundle"),
-    path("applications/<int:pk>/", application_detail, name="services-hall-application"),
-    path("applications/<int:pk>/autosave/", autosave, name="services-hall-autosave"),
-    path("applications/<int:pk>/check/", check, name="services-hall-check"),
-    path("applications/<int:pk>/upload/", upload, name="services-hall-upload"),
-    path(
-        "applications/<int:pk>/materials/<int:material_pk>/remove/",
-        remove_upload,
-        name="services-hall-remove",
-    ),
-    path("applications/<int:pk>/submit/", submit, name="services-hall-submit"),
-    path("applications/<int:pk>/withdraw/", withdraw, name="services-hall-withdraw"),
-    path("applications/<int:pk>/delete/", delete, name="services-hall-delete"),
-    path("appointments/", appointments, name="services-appointments"),
-    path("library/", library, name="services-library"),
-    path("library/<int:pk>/", library_file, name="services-library-file"),
-]

@@ -3,7 +3,6 @@
 from django import forms
 from django.core.cache import cache
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -72,9 +71,3 @@ def result_pdf(request):
     return FileResponse(
         document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
     )
-
-
-urlpatterns = [
-    path("", track, name="services-track"),
-    path("result.pdf", result_pdf, name="services-track-result"),
-]

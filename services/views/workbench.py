@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -327,16 +326,3 @@ def delivery(request):
         {"applications": applications, "pickup_documents": PICKUP_DOCUMENTS.items()},
         status=400 if errors else 200,
     )
-
-
-urlpatterns = [
-    path("", workbench, name="services-workbench"),
-    path("items/", item_search, name="services-workbench-items"),
-    path("checklist/", checklist, name="services-workbench-checklist"),
-    path("applicant/", applicant_lookup, name="services-workbench-applicant"),
-    path("find/", find, name="services-workbench-find"),
-    path("pre-review/", prereview, name="services-prereview"),
-    path("delivery/", delivery, name="services-delivery"),
-    path("applications/<int:pk>/", done, name="services-workbench-done"),
-    path("applications/<int:pk>/intake/", intake, name="services-workbench-intake"),
-]
