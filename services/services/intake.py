@@ -7,11 +7,13 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
 
 from services.errors import ApplicationNotPossible as InvalidTransition
 from services.errors import IntakeError
@@ -23,6 +25,7 @@ from services.models import (
     Channel,
     DeliveryMethod,
     ServiceItem,
+    ServiceItemVersion,
 )
 from services.models.applications import WORKFLOW
 from services.selectors.catalog import bundle_listed_items
@@ -176,15 +179,11 @@ def _link_resident(application: Application) -> None:
 
 
 def _grant_resident(application: Application) -> None:
-    from guardian.shortcuts import assign_perm
-
     for user_id in {application.resident_id, application.agent_id} - {None}:
         assign_perm("services.view_application", _user(user_id), application)
 
 
 def _user(user_id):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(pk=user_id)
 
 
@@ -439,8 +438,6 @@ def accept_application(
 def _versions_for(application: Application):
     if application.item_version_id:
         return [application.item_version]
-    from services.models import ServiceItemVersion
-
     ids = list((application.form_data.get("bundle_versions") or {}).values())
     versions = list(ServiceItemVersion.objects.filter(pk__in=ids).select_related("item__department"))
     if not versions:

@@ -2,13 +2,14 @@
 them from the material library), submit it, follow it, withdraw it."""
 
 from functools import wraps
+from itertools import groupby
 from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,12 +23,16 @@ from services.forms import AgentFields, ApplicantFields, apply_field_errors
 from services.models import (
     ApplicationMaterial,
     ApplicationStatus,
+    Appointment,
+    AppointmentSlot,
     Bundle,
     MaterialType,
     ResidentMaterial,
     ServiceItem,
 )
 from services.selectors.applications import public_timeline, resident_applications, supplement_progress
+from services.selectors.catalog import default_township, township_by_code
+from services.services.appointments import BookingError, book_appointment, cancel_appointment
 from services.services.checklist import checklist_lines, missing_uploads
 from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.evaluations import is_rateable
@@ -486,8 +491,6 @@ def library(request):
 @resident_required
 @require_GET
 def library_file(request, pk):
-    from django.http import FileResponse
-
     stored = ResidentMaterial.objects.filter(Q(resident=request.user), pk=pk).first()
     if stored is None:
         raise Http404("not yours")
@@ -500,14 +503,6 @@ def library_file(request, pk):
 @require_http_methods(["GET", "POST"])
 def appointments(request):
     """Book a visit to the service hall: the next days' slots with places left, and my bookings."""
-    from itertools import groupby
-
-    from django.utils import timezone
-
-    from services.models import Appointment, AppointmentSlot
-    from services.selectors.catalog import default_township, township_by_code
-    from services.services.appointments import BookingError, book_appointment, cancel_appointment
-
     code = request.GET.get("township", "")
     account = getattr(request.user, "resident", None)
     township = (

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.cache import cache
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -59,8 +60,6 @@ def track(request):
 @require_GET
 def result_pdf(request):
     """The decision's PDF for whoever holds the application's number and query code."""
-    from django.http import FileResponse, Http404
-
     form = TrackingForm(request.GET)
     if not form.is_valid():
         raise Http404("no such application")

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -244,8 +245,6 @@ def prereview(request):
 def find(request):
     application = find_for_intake(request.user, request.GET.get("number", ""))
     if application is None:
-        from django.contrib import messages
-
         messages.error(request, _("No application with this number in your township."))
         return redirect("services-workbench")
     if application.status in INTAKE_STATES:
@@ -313,8 +312,6 @@ def delivery(request):
         except IntakeError as error:
             errors[application.pk] = error.message
         else:
-            from django.contrib import messages
-
             messages.success(request, _("%(number)s: done.") % {"number": application.number})
             return redirect("services-delivery")
     applications = list(results_to_hand_over(request.user)[:200])
