@@ -5,6 +5,7 @@ allowed action; every button calls a function of approvals.services."""
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,7 +27,7 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.selectors import review_cases_for
-from services.models import ApplicationStatus
+from services.models import ApplicationStatus, ServiceItem
 from services.models.applications import WORKFLOW
 from services.selectors.applications import staff_timeline
 from township.audit.services import record_personal_data_view
@@ -34,6 +35,7 @@ from township.casework.clock import remaining
 from township.casework.models import WarningLevel
 from township.errors import DomainError
 from township.fields import parse_pk
+from township.org.models import Department, Township
 from township.org.roles import Role
 from township.org.scope import ScopeKind, data_scope
 from township.paginators import CappedCountPaginator
@@ -86,8 +88,6 @@ class ApproverFilter(admin.SimpleListFilter):
     parameter_name = "approver"
 
     def lookups(self, request, model_admin):
-        from django.contrib.auth import get_user_model
-
         department = getattr(getattr(request.user, "staff_profile", None), "department_id", None)
         users = (
             get_user_model()
@@ -110,8 +110,6 @@ class ItemFilter(admin.SimpleListFilter):
     parameter_name = "item"
 
     def lookups(self, request, model_admin):
-        from services.models import ServiceItem
-
         items = ServiceItem.objects.visible_to(request.user).listed()
         scope = data_scope(request.user)
         if scope.kind == ScopeKind.DEPARTMENT:
@@ -296,8 +294,6 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         return staff_timeline(case)
 
     def _colleagues(self, case):
-        from django.contrib.auth import get_user_model
-
         return (
             get_user_model()
             .objects.filter(
@@ -392,8 +388,6 @@ class ReviewStepAdmin(admin.ModelAdmin):
     search_fields = ["name", "item__search_name"]
 
     def get_queryset(self, request):
-        from township.org.models import Department
-
         townships = Department.objects.visible_to(request.user).values("township_id")
         return (
             super()
@@ -404,8 +398,6 @@ class ReviewStepAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department":
-            from township.org.models import Department
-
             kwargs["queryset"] = Department.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -416,8 +408,6 @@ class AbsenceAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def get_queryset(self, request):
-        from township.org.models import Township
-
         townships = Township.objects.visible_to(request.user).values("pk")
         return (
             super()
@@ -428,10 +418,6 @@ class AbsenceAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            from django.contrib.auth import get_user_model
-
-            from township.org.models import Township
-
             townships = Township.objects.visible_to(request.user).values("pk")
             kwargs["queryset"] = (
                 get_user_model()

@@ -2,6 +2,7 @@
 absences, supplement and extension requests, and periods the law does not count."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,6 @@ class ReviewStep(models.Model):
         return f"{self.stage}. {self.name}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.item_id and self.department_id and self.department.township_id != self.item.township_id:
             raise ValidationError({"department": _("Choose a department of the item's township.")})
 

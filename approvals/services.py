@@ -9,9 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
 
 from approvals.models import (
     Absence,
+    ExcludedKind,
     ExcludedPeriod,
     ExtensionRequest,
     ExtensionStatus,
@@ -109,8 +111,6 @@ def next_chief_representative(department, *, day=None):
 
 
 def _grant(application: Application, user) -> None:
-    from guardian.shortcuts import assign_perm
-
     assign_perm("services.view_application", user, application)
 
 
@@ -447,8 +447,6 @@ def start_excluded_period(
     *, application: Application, by, kind: str, note: str = "", at=None
 ) -> ExcludedPeriod:
     """A hearing, expert review, testing or public notice: not counted, so the clock pauses."""
-    from approvals.models import ExcludedKind
-
     at = at or timezone.now()
     if kind not in ExcludedKind.values:
         raise ApprovalError(_("Choose which period the law excludes."))

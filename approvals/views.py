@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -161,16 +160,3 @@ def supplement_at_window(request, pk):
         "approvals/supplement_window.html",
         {"application": application, "progress": supplement_progress(application)},
     )
-
-
-urlpatterns = [
-    path("supervision/", supervision, name="approvals-supervision"),
-    path("supervision/applications/<int:pk>/", supervised_timeline, name="approvals-supervised-timeline"),
-    path("supervision/applications/<int:pk>/urge/", urge, name="approvals-urge"),
-    path("applications/<int:pk>/supplement/", supplement_at_window, name="approvals-supplement-window"),
-    path(
-        "applications/<int:pk>/supplement-supplied/",
-        supplement_supplied,
-        name="approvals-supplement-supplied",
-    ),
-]

@@ -18,8 +18,6 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from services import catalog
-from services.catalog import MATERIAL_FIELDS
 from services.models import (
     GUIDE_FIELDS,
     Bundle,
@@ -32,9 +30,12 @@ from services.models import (
     ServiceItemVersion,
     VersionStatus,
 )
-from services.resources import MaterialRequirementResource, PairsWidget, ServiceItemResource
-from services.search import search_queryset
+from services.resources import MaterialRequirementResource, ServiceItemResource
+from services.selectors.search import search_queryset
+from services.services import catalog
+from services.services.catalog import MATERIAL_FIELDS
 from township.org.admin import ScopedAdmin
+from township.spreadsheets import PairsWidget
 
 
 @admin.register(MaterialType)

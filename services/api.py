@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from services import selectors
+from services.errors import IntakeError
 from services.filters import BundleFilterSet, ServiceItemFilterSet
 from services.models import (
     ApplicantKind,
@@ -39,13 +39,13 @@ from services.models import (
     ServiceItem,
     ServiceItemVersion,
 )
+from services.selectors import catalog as catalog_selectors
 from services.selectors.applications import applications_visible_to, public_timeline, resident_applications
+from services.services.checklist import checklist_lines
 from services.services.intake import (
     Agent,
     Applicant,
-    IntakeError,
     MaterialsIncomplete,
-    checklist_lines,
     start_online_application,
     submit_application,
     update_draft,
@@ -220,9 +220,9 @@ class ServiceItemViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9A-Z]+"
 
     def get_queryset(self):
-        queryset = selectors.listed_items()
+        queryset = catalog_selectors.listed_items()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(selectors.materials_prefetch())
+            queryset = queryset.prefetch_related(catalog_selectors.materials_prefetch())
         return queryset
 
     def get_serializer_class(self):
@@ -275,19 +275,19 @@ class BundleDetailSerializer(BundleSerializer):
     @extend_schema_field(BundleMaterialSerializer(many=True))
     def get_materials(self, bundle):
         return BundleMaterialSerializer(
-            selectors.bundle_materials(bundle, self._items(bundle)), many=True
+            catalog_selectors.bundle_materials(bundle, self._items(bundle)), many=True
         ).data
 
     @extend_schema_field(DepartmentItemsSerializer(many=True))
     def get_departments(self, bundle):
-        fan_out = selectors.bundle_items_by_department(bundle, self._items(bundle))
+        fan_out = catalog_selectors.bundle_items_by_department(bundle, self._items(bundle))
         return DepartmentItemsSerializer(
             [{"department": d, "items": items} for d, items in fan_out.items()], many=True
         ).data
 
     def _items(self, bundle):
         if not hasattr(bundle, "_listed_items"):
-            bundle._listed_items = selectors.bundle_listed_items(bundle)
+            bundle._listed_items = catalog_selectors.bundle_listed_items(bundle)
         return bundle._listed_items
 
 
@@ -300,7 +300,7 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return selectors.active_bundles().order_by("township__code", "code")
+        return catalog_selectors.active_bundles().order_by("township__code", "code")
 
     def get_serializer_class(self):
         return BundleDetailSerializer if self.action == "retrieve" else BundleSerializer
@@ -338,7 +338,8 @@ def _is_party(application: Application, user) -> bool:
 
 
 class ApplicationFilterSet(django_filters.FilterSet):
-    """Filters of the application list. Kept here (the API's own) until a page lists applications too."""
+    """Filters of the API's application list. Not the unused one in services/filters.py: here a bundle
+    matches through its parts, and department is a code that only staff may filter by."""
 
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)

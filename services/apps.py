@@ -12,7 +12,7 @@ class ServicesConfig(AppConfig):
         from services.models.evaluations import RECTIFICATION_WORKFLOW
         from services.models.queue import TICKET_WORKFLOW
         from services.selectors.applications import pre_review_handlers
-        from services.services.intake import notify_applicant
+        from services.services.messages import notify_applicant
         from township import nav
         from township.casework.registry import register_case_type
         from township.casework.workflow import case_transitioned

@@ -5,16 +5,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from services.models import Application, Necessity, ServiceItem
+from services.services.checklist import checklist_lines
 from services.services.intake import (
     Applicant,
     accept_application,
-    checklist_lines,
     receive_at_window,
     start_online_application,
     submit_application,
     update_draft,
 )
 from services.services.materials import attach_material
+from township.identifiers import id_number_check_char
 from township.org.models import ResidentAccount
 from township.org.roles import Role
 
@@ -60,8 +61,6 @@ def load_demo_applications(township) -> int:
     """Idempotent: does nothing once the township has applications."""
     if Application.objects.filter(township=township).exists():
         return 0
-    from township.identifiers import id_number_check_char
-
     User = get_user_model()
     clerk = User.objects.filter(groups__name=Role.WINDOW_CLERK, staff_profile__township=township).first()
     resident = User.objects.filter(resident__home_township=township).first()

@@ -1,6 +1,6 @@
 """The demo service catalog: about 230 realistic township items, three bundles, published.
 
-Everything is written through the catalog actions (services.catalog). Loading is idempotent: an
+Everything is written through the catalog actions (services.services.catalog). Loading is idempotent: an
 item whose basic code already exists in the township, and a bundle whose code already exists, are
 left exactly as they are, so a second run creates nothing and changes nothing.
 """
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from services import catalog
 from services.data import demo_items as data
 from services.models import (
     Bundle,
@@ -23,6 +22,7 @@ from services.models import (
     ServiceItem,
     ServiceObject,
 )
+from services.services import catalog
 from township.org.models import Department
 
 HOURS = "周一至周五 上午8:30-12:00，下午13:30-17:30（法定节假日除外）"

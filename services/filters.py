@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Application, Bundle, ItemType, ServiceItem, ServiceObject
-from services.search import search_queryset
+from services.selectors.search import search_queryset
 from township.fields import ReportDateField, StrictBooleanField
 
 
@@ -77,7 +77,7 @@ class BundleFilterSet(django_filters.FilterSet):
 
 
 class ApplicationFilterSet(django_filters.FilterSet):
-    """Filters of application lists, shared by the API and the pages."""
+    """Filters of application lists; no list uses it yet (the API has its own, in services/api.py)."""
 
     submitted_from = DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_to = DateFilter(field_name="submitted_at", lookup_expr="date__lte")

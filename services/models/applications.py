@@ -1,6 +1,8 @@
 """Services: applications (one per item, or a bundle with one child per item), their materials, and the
 resident's reusable material library."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -340,15 +342,11 @@ class Application(TownshipOwned, CaseClock):
 def material_upload_to(instance, filename: str) -> str:
     # Random names: the stored path reveals nothing and cannot be guessed; files are never served
     # from MEDIA_URL, only through views that check permission.
-    import uuid
-
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"private/applications/{uuid.uuid4().hex}.{ext}"
 
 
 def library_upload_to(instance, filename: str) -> str:
-    import uuid
-
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"private/library/{uuid.uuid4().hex}.{ext}"
 

@@ -151,7 +151,8 @@ class ServiceItem(TownshipOwned):
         super().save(*args, **kwargs)
 
     def sync_search_fields(self):
-        from services.search import search_fields_for
+        # Function-level: the search module reads the catalog selectors, which import these models.
+        from services.selectors.search import search_fields_for  # noqa: PLC0415 - models -> search -> selectors -> models cycle
 
         version = self.current_version if self.current_version_id else None
         for field, value in search_fields_for(self, version).items():

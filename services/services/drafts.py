@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_content_type
 
+from services.errors import ApplicationNotPossible as InvalidTransition
+from services.errors import IntakeError
 from services.models import Application, ApplicationMaterial, ApplicationStatus, Bundle, ServiceItem
-from services.services.intake import Agent, IntakeError, InvalidTransition, start_online_application
+from services.services.intake import Agent, start_online_application
 from township.casework.timeline import append_entry
 from township.casework.workflow import advisory_lock, lock
 
@@ -61,9 +65,6 @@ def delete_draft(*, application: Application, by) -> None:
 
 def _forget_permissions(application: Application) -> None:
     """django-guardian keeps object permissions by id; drop them with the row."""
-    from guardian.models import UserObjectPermission
-    from guardian.shortcuts import get_content_type
-
     UserObjectPermission.objects.filter(
         content_type=get_content_type(application), object_pk=str(application.pk)
     ).delete()

@@ -4,17 +4,16 @@ intake: accept (number, clock, receipt), complete on the spot, one-time notice, 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from guardian.shortcuts import assign_perm
 
 from services.errors import ApplicationNotPossible as InvalidTransition
 from services.errors import IntakeError
@@ -24,16 +23,21 @@ from services.models import (
     ApplicationStatus,
     Bundle,
     Channel,
-    ConsentMethod,
     DeliveryMethod,
-    MaterialRequirement,
-    MaterialSource,
-    Necessity,
     ServiceItem,
+    ServiceItemVersion,
 )
 from services.models.applications import WORKFLOW
-from services.selectors.catalog import bundle_listed_items, bundle_materials
+from services.selectors.catalog import bundle_listed_items
+from services.services.checklist import (
+    ChecklistLine,
+    checklist_lines,
+    clean_checklist,
+    lacking_lines,
+    missing_uploads,
+)
 from services.services.evaluations import send_evaluation_invitation
+from services.services.messages import tracking_url
 from services.signals import application_accepted
 from township.casework.clock import start_clock, stop_clock
 from township.casework.deadlines import close_deadline, open_deadline, open_deadlines
@@ -43,7 +47,6 @@ from township.casework.timeline import append_entry
 from township.casework.workflow import lock, lock_family, transition
 from township.documents.services import issue_document, qr_data_uri
 from township.identifiers import normalise
-from township.notify.services import send_sms
 from township.org.models import ResidentAccount
 
 S = ApplicationStatus
@@ -57,202 +60,6 @@ class MaterialsIncomplete(IntakeError):
     def __init__(self, message, *, lines: list[ChecklistLine]):
         super().__init__(message)
         self.lines = lines
-
-
-# --- the material checklist ------------------------------------------------------------------------
-
-CHECK_STATES = ("", "ok", "missing", "defective", "na")
-
-
-@dataclass
-class ChecklistLine:
-    """One material to check: a requirement of the item, or for a bundle one merged material."""
-
-    key: str
-    name: str
-    necessity: str
-    condition: str
-    original_count: int
-    copy_count: int
-    medium: str
-    source: str
-    acceptance_standard: str = ""
-    material_type_id: int | None = None
-    requirement_ids: list[int] = field(default_factory=list)
-    state: str = ""
-    note: str = ""
-
-    @property
-    def necessity_label(self) -> str:
-        return Necessity(self.necessity).label
-
-    @property
-    def is_shared_data(self) -> bool:
-        return self.source == MaterialSource.SHARED_DATA
-
-    @property
-    def is_needed(self) -> bool:
-        """Required lines always; conditional ones unless the clerk marked them not applicable."""
-        if self.is_shared_data or self.necessity == Necessity.OPTIONAL:
-            return False
-        return not (self.necessity == Necessity.CONDITIONAL and self.state == "na")
-
-    @property
-    def is_lacking(self) -> bool:
-        return self.state in ("missing", "defective") or (self.is_needed and self.state != "ok")
-
-
-def checklist_lines(application: Application, checklist: dict | None = None) -> list[ChecklistLine]:
-    """The lines to tick for an application, carrying the states of `checklist` (or the saved one)."""
-    checklist = application.checklist if checklist is None else checklist
-    if application.item_version_id:
-        requirements = application.item_version.materials.select_related("material_type").order_by(
-            "order", "id"
-        )
-        lines = [
-            ChecklistLine(
-                key=str(r.pk),
-                name=r.name,
-                necessity=r.necessity,
-                condition=r.condition,
-                original_count=r.original_count,
-                copy_count=r.copy_count,
-                medium=r.medium,
-                source=r.source,
-                acceptance_standard=r.acceptance_standard,
-                material_type_id=r.material_type_id,
-                requirement_ids=[r.pk],
-            )
-            for r in requirements
-        ]
-    else:
-        lines = [
-            ChecklistLine(
-                key=str(m.requirements[0].pk),
-                name=m.name,
-                necessity=m.necessity,
-                condition="; ".join(m.conditions),
-                original_count=m.original_count,
-                copy_count=m.copy_count,
-                medium=m.medium,
-                source=m.source,
-                acceptance_standard=m.requirements[0].acceptance_standard,
-                material_type_id=m.material_type.pk if m.material_type else None,
-                requirement_ids=[r.pk for r in m.requirements],
-            )
-            for m in bundle_materials(application.bundle)
-        ]
-    for line in lines:
-        entry = checklist.get(line.key) or {}
-        line.state = entry.get("state", "ok" if line.is_shared_data else "")
-        line.note = entry.get("note", "")
-    return lines
-
-
-def _lacking(lines: list[ChecklistLine]) -> list[ChecklistLine]:
-    """Needed lines not ticked as present, and any line marked missing or defective."""
-    return [line for line in lines if line.necessity != Necessity.OPTIONAL and line.is_lacking]
-
-
-def clean_checklist(application: Application, raw: dict) -> dict:
-    """Keep only known lines and states; a defective or missing line may carry a note."""
-    known = {line.key for line in checklist_lines(application, {})}
-    cleaned = {}
-    for key, entry in (raw or {}).items():
-        if key not in known or not isinstance(entry, dict):
-            continue
-        state = entry.get("state", "")
-        if state not in CHECK_STATES:
-            raise IntakeError(_("Unknown checklist state %(state)s.") % {"state": state})
-        cleaned[key] = {"state": state, "note": str(entry.get("note", ""))[:300].strip()}
-    return cleaned
-
-
-# --- helpers ---------------------------------------------------------------------------------------
-
-
-def tracking_url(application: Application) -> str:
-    query = urlencode({"number": application.number, "code": application.query_code})
-    return f"{settings.SITE_URL}{reverse('services-track')}?{query}"
-
-
-_SMS_TEXT = {
-    S.SUBMITTED: gettext_noop(
-        "Your application %(number)s (%(title)s) has been received; query code %(code)s."
-    ),
-    S.ACCEPTED: gettext_noop(
-        "Your application %(number)s (%(title)s) has been accepted and is promised by %(due)s. "
-        "Track it: %(url)s"
-    ),
-    S.NOTIFIED: gettext_noop(
-        "Your application %(number)s (%(title)s) lacks materials; please see the one-time notice "
-        "and supply everything listed."
-    ),
-    S.NOT_ACCEPTED: gettext_noop(
-        "Your application %(number)s (%(title)s) was not accepted. Reason: %(reason)s"
-    ),
-    S.COMPLETED: gettext_noop("Your application %(number)s (%(title)s) has been completed. Thank you."),
-    S.WITHDRAWN: gettext_noop("Your application %(number)s (%(title)s) has been withdrawn."),
-    S.SUPPLEMENT: gettext_noop(
-        "Your application %(number)s (%(title)s) needs these materials: %(what)s. Upload them online or "
-        "bring them to the service hall. Track it: %(url)s"
-    ),
-    S.IN_REVIEW: gettext_noop("Your application %(number)s (%(title)s) is in review. Track it: %(url)s"),
-    S.APPROVED: gettext_noop("Your application %(number)s (%(title)s) has been approved. Track it: %(url)s"),
-    S.DENIED: gettext_noop("Your application %(number)s (%(title)s) has been decided. Track it: %(url)s"),
-    S.RESULT_READY: gettext_noop(
-        "The result of your application %(number)s (%(title)s) is ready: %(delivery)s."
-    ),
-    S.DELIVERED: gettext_noop(
-        "The result of your application %(number)s (%(title)s) has been delivered%(tracking)s."
-    ),
-}
-
-
-def sms_text(application: Application, *, note: str = "") -> str:
-    """The applicant's SMS for the application's current state; `note` is the step's (the materials asked
-    for by a supplement)."""
-    template = _SMS_TEXT.get(application.status)
-    if template is None:
-        return ""
-    delivery = (
-        _("we will post it to you")
-        if application.delivery_method == DeliveryMethod.POST
-        else _("please pick it up at the service hall")
-    )
-    tracking = (
-        _(", postal tracking number %(number)s") % {"number": application.postal_tracking_number}
-        if application.postal_tracking_number
-        else ""
-    )
-    return _(template) % {
-        "number": application.number,
-        "title": application.title,
-        "code": application.query_code,
-        "due": application.due_date.isoformat() if application.due_at else "",
-        "url": tracking_url(application),
-        "reason": application.refusal_reason,
-        "what": note,
-        "delivery": delivery,
-        "tracking": tracking,
-    }
-
-
-def notify_applicant(sender, *, case: Application, entry, **kwargs) -> None:
-    """One SMS per state change, keyed by the timeline entry, so a retried step never sends twice.
-    Connected to `case_transitioned` for applications (services/apps.py)."""
-    application, entry_seq = case, entry.seq
-    if not application.applicant_phone or application.parent_id:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = sms_text(application, note=entry.note)
-    if body:
-        send_sms(
-            to=application.applicant_phone,
-            body=body,
-            key=f"application:{application.pk}:{entry_seq}",
-            township=application.township,
-        )
 
 
 def _number(application: Application, at) -> None:
@@ -372,15 +179,11 @@ def _link_resident(application: Application) -> None:
 
 
 def _grant_resident(application: Application) -> None:
-    from guardian.shortcuts import assign_perm
-
     for user_id in {application.resident_id, application.agent_id} - {None}:
         assign_perm("services.view_application", _user(user_id), application)
 
 
 def _user(user_id):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(pk=user_id)
 
 
@@ -463,18 +266,6 @@ def _apply_delivery(application: Application, delivery: dict | None) -> None:
         raise IntakeError(_("Choose how you want to receive the result."))
     application.delivery_method = method
     application.postal_address = (delivery.get("address") or "").strip()[:200]
-
-
-def missing_uploads(application: Application) -> list[ChecklistLine]:
-    """Needed materials with no uploaded file yet (what blocks an online submission)."""
-    uploaded = set(application.materials.values_list("requirement_id", flat=True))
-    return [
-        line
-        for line in checklist_lines(application, {})
-        if line.is_needed
-        and line.necessity == Necessity.REQUIRED
-        and not (uploaded & set(line.requirement_ids))
-    ]
 
 
 def submit_application(*, application: Application, by, at=None) -> Application:
@@ -570,7 +361,7 @@ def receive_at_window(
 # --- the four outcomes of intake -------------------------------------------------------------------
 
 
-def _require_clerk_scope(application: Application, clerk) -> None:
+def require_clerk_scope(application: Application, clerk) -> None:
     if not Application.objects.visible_to(clerk).filter(pk=application.pk).exists():
         raise IntakeError(_("This application belongs to another township."))
     if not clerk.has_perm("services.change_application"):
@@ -586,12 +377,12 @@ def accept_application(
     at = at or timezone.now()
     with transaction.atomic():
         application = lock(application, related=LOCK_RELATED)
-        _require_clerk_scope(application, clerk)
+        require_clerk_scope(application, clerk)
         if application.status == S.ACCEPTED and application.clerk_id == clerk.pk:
             return application  # retried request
         checklist = clean_checklist(application, checklist)
         lines = checklist_lines(application, checklist)
-        lacking = _lacking(lines)
+        lacking = lacking_lines(lines)
         if lacking:
             raise MaterialsIncomplete(
                 _(
@@ -647,8 +438,6 @@ def accept_application(
 def _versions_for(application: Application):
     if application.item_version_id:
         return [application.item_version]
-    from services.models import ServiceItemVersion
-
     ids = list((application.form_data.get("bundle_versions") or {}).values())
     versions = list(ServiceItemVersion.objects.filter(pk__in=ids).select_related("item__department"))
     if not versions:
@@ -730,7 +519,7 @@ def complete_immediately(
     result = (result or "").strip()
     with transaction.atomic():
         application = lock(application, related=LOCK_RELATED)
-        _require_clerk_scope(application, clerk)
+        require_clerk_scope(application, clerk)
         if application.status == S.COMPLETED:
             return application
         if not (application.item_version_id and application.item_version.is_immediate):
@@ -741,7 +530,7 @@ def complete_immediately(
                 field_errors={"result": [_("Describe the result handed to the applicant.")]},
             )
         checklist = clean_checklist(application, checklist)
-        lacking = _lacking(checklist_lines(application, checklist))
+        lacking = lacking_lines(checklist_lines(application, checklist))
         if lacking:
             raise MaterialsIncomplete(
                 _("These materials are missing or defective: %(names)s. Issue a one-time notice instead.")
@@ -765,10 +554,10 @@ def issue_one_time_notice(*, application: Application, clerk, checklist: dict, n
     at = at or timezone.now()
     with transaction.atomic():
         application = lock(application, related=LOCK_RELATED)
-        _require_clerk_scope(application, clerk)
+        require_clerk_scope(application, clerk)
         checklist = clean_checklist(application, checklist)
         lines = checklist_lines(application, checklist)
-        lacking = _lacking(lines)
+        lacking = lacking_lines(lines)
         if not lacking:
             raise IntakeError(
                 _("Mark at least one material as missing or defective; otherwise accept the application.")
@@ -817,7 +606,7 @@ def refuse_application(*, application: Application, clerk, reason: str, at=None)
         )
     with transaction.atomic():
         application = lock(application, related=LOCK_RELATED)
-        _require_clerk_scope(application, clerk)
+        require_clerk_scope(application, clerk)
         application.refusal_reason = reason[:2000]
         application.clerk = clerk
         application.finished_at = at
@@ -865,82 +654,18 @@ def withdraw_application(*, application: Application, by, reason: str = "", at=N
     return application
 
 
-def mark_result_ready(*, application: Application, by, result_summary: str = "", at=None):
-    """The decided application's result (licence, certificate, decision) is ready to hand over; the
-    applicant gets an SMS saying where. Called by the back office once the result document exists."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        application = lock(application, related=LOCK_RELATED)
-        _require_clerk_scope(application, by)
-        if application.status == S.RESULT_READY:
-            return application
-        if result_summary:
-            application.result_summary = result_summary.strip()[:2000]
-        if application.is_clock_running:
-            stop_clock(application, at=at)
-        transition(application, to=S.RESULT_READY, actor=by, action="result-ready", at=at)
-        application.save()
-    return application
-
-
-def deliver_result(
-    *,
-    application: Application,
-    by,
-    postal_tracking_number: str = "",
-    identity_document: str = "",
-    identity_number: str = "",
-    at=None,
-):
-    """Hand over the result at the window (after checking the collector's identity, recorded on the
-    timeline), or post it with a tracking number."""
-    from services.services.pickup import pickup_identity_note
-
-    at = at or timezone.now()
-    number = (postal_tracking_number or "").strip()
-    with transaction.atomic():
-        application = lock(application, related=LOCK_RELATED)
-        _require_clerk_scope(application, by)
-        if application.status == S.DELIVERED:
-            return application
-        if application.delivery_method == DeliveryMethod.POST and not number:
-            raise IntakeError(
-                _("Enter the postal tracking number."),
-                field_errors={"postal_tracking_number": [_("Enter the postal tracking number.")]},
-            )
-        note = number
-        if application.delivery_method != DeliveryMethod.POST:
-            note = pickup_identity_note(application, document=identity_document, id_number=identity_number)
-        application.postal_tracking_number = number[:40]
-        application.delivered_at = at
-        application.finished_at = at
-        transition(application, to=S.DELIVERED, actor=by, action="deliver", note=note, at=at)
-        application.save()
-        send_evaluation_invitation(application=application)
-    return application
-
-
 __all__ = [
     "Agent",
     "Applicant",
-    "ChecklistLine",
-    "ConsentMethod",
-    "IntakeError",
-    "InvalidTransition",
-    "MaterialRequirement",
     "MaterialsIncomplete",
     "accept_application",
-    "checklist_lines",
     "complete_immediately",
-    "deliver_result",
-    "mark_result_ready",
     "issue_one_time_notice",
-    "missing_uploads",
     "receive_at_window",
     "refuse_application",
+    "require_clerk_scope",
     "start_online_application",
     "submit_application",
-    "tracking_url",
     "update_draft",
     "withdraw_application",
 ]

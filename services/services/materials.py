@@ -10,8 +10,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from services.errors import ApplicationNotPossible as InvalidTransition
+from services.errors import IntakeError
 from services.models import Application, ApplicationMaterial, ApplicationStatus, ResidentMaterial
-from services.services.intake import IntakeError, InvalidTransition, checklist_lines
+from services.models.catalog import MaterialSource, Medium
+from services.services.checklist import checklist_lines
 from township.casework.workflow import lock
 
 # What residents may upload: scans and photos of documents. Signature bytes decide, not the extension.
@@ -204,8 +207,6 @@ def _safe_name(name: str) -> str:
 def paper_only_materials(materials) -> list:
     """The guide's materials the applicant can hand in only on paper (so an online application still
     means bringing them to the hall); shared data and electronic ones are not among them."""
-    from services.models.catalog import MaterialSource, Medium
-
     return [m for m in materials if m.medium == Medium.PAPER and m.source != MaterialSource.SHARED_DATA]
 
 
@@ -215,8 +216,6 @@ def online_channel(version, materials) -> str:
     hands in is paper-only, so "can apply online" would be untrue) or "" (the item is not offered online)."""
     if not version.allows_online:
         return ""
-    from services.models.catalog import MaterialSource
-
     handed_in = [m for m in materials if m.source != MaterialSource.SHARED_DATA]
     paper = paper_only_materials(materials)
     if not paper:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from services.services.intake import IntakeError
+from services.errors import IntakeError
 from township.identifiers import is_valid_id_number, mask_id_number, normalise
 
 # Who may collect and what the clerk checks: the applicant's own identity card, or someone else's identity

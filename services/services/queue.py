@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -55,8 +56,6 @@ def _issue(
 def _clean_phone(phone: str) -> str:
     phone = normalise(phone or "").removeprefix("+86")
     if phone:
-        from django.core.exceptions import ValidationError
-
         try:
             validate_mobile_phone(phone)
         except ValidationError as error:

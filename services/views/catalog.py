@@ -7,9 +7,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from services import selectors
 from services.filters import ServiceItemFilterSet
 from services.models import Bundle, ItemType, MaterialRequirement, VersionStatus
+from services.selectors import catalog as catalog_selectors
 from township.org.models import Department, Township
 
 RESULT_LIMIT = 50
@@ -18,7 +18,7 @@ RESULT_LIMIT = 50
 def chosen_township(request) -> Township | None:
     """The township a public page is about: ?township=<code or short code>, else the first one."""
     code = request.GET.get("township", "")
-    township = selectors.township_by_code(code) if code else selectors.default_township()
+    township = catalog_selectors.township_by_code(code) if code else catalog_selectors.default_township()
     if code and township is None:
         raise Http404("unknown township")
     return township
@@ -39,7 +39,7 @@ def search(request):
     if township is not None:
         data = request.GET.copy()
         data["township"] = township.code
-        filterset = ServiceItemFilterSet(data, queryset=selectors.listed_items(township))
+        filterset = ServiceItemFilterSet(data, queryset=catalog_selectors.listed_items(township))
         query = (filterset.form.cleaned_data.get("q") or "") if filterset.form.is_valid() else ""
         items = list(filterset.qs[:RESULT_LIMIT] if query else filterset.qs)
         context.update(
@@ -53,7 +53,7 @@ def search(request):
             .distinct()
             .order_by("code"),
             item_types=ItemType.choices,
-            bundles=selectors.active_bundles(township),
+            bundles=catalog_selectors.active_bundles(township),
             limited=bool(query) and len(items) == RESULT_LIMIT,
         )
     template = "services/_results.html" if request.htmx else "services/search.html"
@@ -62,7 +62,7 @@ def search(request):
 
 @require_GET
 def guide(request, code):
-    item = selectors.item_guide(code)
+    item = catalog_selectors.item_guide(code)
     if item is None:
         raise Http404("no published guide")
     return _render_guide(request, item.current_version, item)
@@ -70,7 +70,7 @@ def guide(request, code):
 
 @require_GET
 def guide_version(request, code, number):
-    version = selectors.guide_version(implementation_code=code, version=number)
+    version = catalog_selectors.guide_version(implementation_code=code, version=number)
     if version is None or (version.is_draft and not _may_preview_drafts(request.user, version.item)):
         raise Http404("no such guide version")
     return _render_guide(request, version, version.item)
@@ -94,7 +94,7 @@ def _render_guide(request, version, item):
 @require_GET
 def bundle(request, pk):
     bundle = get_object_or_404(Bundle.objects.select_related("township"), pk=pk, is_active=True)
-    items = selectors.bundle_listed_items(bundle)
+    items = catalog_selectors.bundle_listed_items(bundle)
     return render(
         request,
         "services/bundle.html",
@@ -102,8 +102,8 @@ def bundle(request, pk):
             "bundle": bundle,
             "township": bundle.township,
             "items": items,
-            "materials": selectors.bundle_materials(bundle, items),
-            "fan_out": list(selectors.bundle_items_by_department(bundle, items).items()),
+            "materials": catalog_selectors.bundle_materials(bundle, items),
+            "fan_out": list(catalog_selectors.bundle_items_by_department(bundle, items).items()),
         },
     )
 

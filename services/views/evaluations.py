@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -311,14 +310,3 @@ def rectification_action(request, pk, action):
             messages.success(request, _("Saved."))
             return redirect("services-rectification", pk=pk)
     return _detail(request, rectification, forms_={action.replace("-", "_"): form})
-
-
-urlpatterns = [
-    path("applications/<int:pk>/", evaluate_application, name="services-evaluate-application"),
-    path("r/<str:token>/", evaluate_token, name="services-evaluate-token"),
-    path("window/", evaluate_window, name="services-evaluate-window"),
-    path("ratings/", ratings_page, name="services-ratings"),
-    path("rectifications/", rectification_list, name="services-rectifications"),
-    path("rectifications/<int:pk>/", rectification_detail, name="services-rectification"),
-    path("rectifications/<int:pk>/<str:action>/", rectification_action, name="services-rectification-action"),
-]

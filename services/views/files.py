@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.views.decorators.http import require_GET
 
 from services.models import ApplicationMaterial
@@ -37,9 +36,3 @@ def material_file(request, pk):
     )
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response
-
-
-urlpatterns = [
-    path("applications/<int:pk>/<str:kind>.pdf", document, name="services-application-document"),
-    path("materials/<int:pk>/", material_file, name="services-application-file"),
-]

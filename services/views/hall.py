@@ -2,39 +2,43 @@
 them from the material library), submit it, follow it, withdraw it."""
 
 from functools import wraps
+from itertools import groupby
 from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from services.errors import IntakeError
 from services.forms import AgentFields, ApplicantFields, apply_field_errors
 from services.models import (
     ApplicationMaterial,
     ApplicationStatus,
+    Appointment,
+    AppointmentSlot,
     Bundle,
     MaterialType,
     ResidentMaterial,
     ServiceItem,
 )
 from services.selectors.applications import public_timeline, resident_applications, supplement_progress
+from services.selectors.catalog import default_township, township_by_code
+from services.services.appointments import BookingError, book_appointment, cancel_appointment
+from services.services.checklist import checklist_lines, missing_uploads
 from services.services.drafts import delete_draft, start_or_resume_draft
 from services.services.evaluations import is_rateable
 from services.services.intake import (
     Applicant,
-    IntakeError,
     _validate_parties,
-    checklist_lines,
-    missing_uploads,
     submit_application,
     update_draft,
     withdraw_application,
@@ -487,8 +491,6 @@ def library(request):
 @resident_required
 @require_GET
 def library_file(request, pk):
-    from django.http import FileResponse
-
     stored = ResidentMaterial.objects.filter(Q(resident=request.user), pk=pk).first()
     if stored is None:
         raise Http404("not yours")
@@ -501,14 +503,6 @@ def library_file(request, pk):
 @require_http_methods(["GET", "POST"])
 def appointments(request):
     """Book a visit to the service hall: the next days' slots with places left, and my bookings."""
-    from itertools import groupby
-
-    from django.utils import timezone
-
-    from services.models import Appointment, AppointmentSlot
-    from services.selectors.catalog import default_township, township_by_code
-    from services.services.appointments import BookingError, book_appointment, cancel_appointment
-
     code = request.GET.get("township", "")
     account = getattr(request.user, "resident", None)
     township = (
@@ -552,25 +546,3 @@ def appointments(request):
         "services/hall/appointments.html",
         {"township": township, "days": days, "mine": mine},
     )
-
-
-urlpatterns = [
-    path("", hall, name="services-hall"),
-    path("apply/<str:code>/", apply, name="services-hall-apply"),
-    path("apply/bundle/<int:bundle_pk>/", apply, name="services-hall-apply-bundle"),
-    path("applications/<int:pk>/", application_detail, name="services-hall-application"),
-    path("applications/<int:pk>/autosave/", autosave, name="services-hall-autosave"),
-    path("applications/<int:pk>/check/", check, name="services-hall-check"),
-    path("applications/<int:pk>/upload/", upload, name="services-hall-upload"),
-    path(
-        "applications/<int:pk>/materials/<int:material_pk>/remove/",
-        remove_upload,
-        name="services-hall-remove",
-    ),
-    path("applications/<int:pk>/submit/", submit, name="services-hall-submit"),
-    path("applications/<int:pk>/withdraw/", withdraw, name="services-hall-withdraw"),
-    path("applications/<int:pk>/delete/", delete, name="services-hall-delete"),
-    path("appointments/", appointments, name="services-appointments"),
-    path("library/", library, name="services-library"),
-    path("library/<int:pk>/", library_file, name="services-library-file"),
-]

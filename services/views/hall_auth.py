@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -172,10 +172,3 @@ def sign_out(request):
     logout(request)
     messages.info(request, _("You have signed out."))
     return redirect("services-hall-sign-in")
-
-
-urlpatterns = [
-    path("sign-in/", sign_in, name="services-hall-sign-in"),
-    path("profile/", profile, name="services-hall-profile"),
-    path("sign-out/", sign_out, name="services-hall-sign-out"),
-]

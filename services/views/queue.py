@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -288,18 +287,3 @@ def stats(request):
         {"form": form, "figures": figures, "township": profile.township},
         status=200 if figures is not None else 400,
     )
-
-
-urlpatterns = [
-    path("kiosk/", kiosk, name="services-kiosk"),
-    path("kiosk/check-in/", checkin, name="services-checkin"),
-    path("kiosk/tickets/<int:pk>/", kiosk_ticket, name="services-kiosk-ticket"),
-    path("display/", display, name="services-hall-display"),
-    path("panel/", panel, name="services-queue-panel"),
-    path("panel/call-next/", call_next, name="services-queue-call-next"),
-    path("panel/recall/", recall, name="services-queue-recall"),
-    path("panel/skip/", skip, name="services-queue-skip"),
-    path("panel/finish/", finish, name="services-queue-finish"),
-    path("panel/transfer/", transfer, name="services-queue-transfer"),
-    path("stats/", stats, name="services-queue-stats"),
-]

@@ -2,8 +2,8 @@
 
 from django import forms
 from django.core.cache import cache
+from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -60,8 +60,6 @@ def track(request):
 @require_GET
 def result_pdf(request):
     """The decision's PDF for whoever holds the application's number and query code."""
-    from django.http import FileResponse, Http404
-
     form = TrackingForm(request.GET)
     if not form.is_valid():
         raise Http404("no such application")
@@ -72,9 +70,3 @@ def result_pdf(request):
     return FileResponse(
         document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
     )
-
-
-urlpatterns = [
-    path("", track, name="services-track"),
-    path("result.pdf", result_pdf, name="services-track-result"),
-]

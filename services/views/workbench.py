@@ -2,16 +2,17 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from services.errors import IntakeError
 from services.forms import (
     ApplicantFields,
     OutcomeFields,
@@ -20,7 +21,6 @@ from services.forms import (
     checklist_from_post,
 )
 from services.models import Application, ApplicationStatus, Bundle, ResidentMaterial, ServiceItem
-from services.search import search_items
 from services.selectors.applications import (
     applications_visible_to,
     find_for_intake,
@@ -29,14 +29,13 @@ from services.selectors.applications import (
     results_to_hand_over,
 )
 from services.selectors.catalog import active_bundles
+from services.selectors.search import search_items
+from services.services.checklist import checklist_lines
+from services.services.delivery import deliver_result, mark_result_ready
 from services.services.intake import (
-    IntakeError,
     accept_application,
-    checklist_lines,
     complete_immediately,
-    deliver_result,
     issue_one_time_notice,
-    mark_result_ready,
     receive_at_window,
     refuse_application,
 )
@@ -246,8 +245,6 @@ def prereview(request):
 def find(request):
     application = find_for_intake(request.user, request.GET.get("number", ""))
     if application is None:
-        from django.contrib import messages
-
         messages.error(request, _("No application with this number in your township."))
         return redirect("services-workbench")
     if application.status in INTAKE_STATES:
@@ -315,8 +312,6 @@ def delivery(request):
         except IntakeError as error:
             errors[application.pk] = error.message
         else:
-            from django.contrib import messages
-
             messages.success(request, _("%(number)s: done.") % {"number": application.number})
             return redirect("services-delivery")
     applications = list(results_to_hand_over(request.user)[:200])
@@ -328,16 +323,3 @@ def delivery(request):
         {"applications": applications, "pickup_documents": PICKUP_DOCUMENTS.items()},
         status=400 if errors else 200,
     )
-
-
-urlpatterns = [
-    path("", workbench, name="services-workbench"),
-    path("items/", item_search, name="services-workbench-items"),
-    path("checklist/", checklist, name="services-workbench-checklist"),
-    path("applicant/", applicant_lookup, name="services-workbench-applicant"),
-    path("find/", find, name="services-workbench-find"),
-    path("pre-review/", prereview, name="services-prereview"),
-    path("delivery/", delivery, name="services-delivery"),
-    path("applications/<int:pk>/", done, name="services-workbench-done"),
-    path("applications/<int:pk>/intake/", intake, name="services-workbench-intake"),
-]

@@ -27,14 +27,10 @@ from approvals.services import (
     start_review,
     supply_supplement,
 )
+from services.errors import ApplicationNotPossible as InvalidTransition
 from services.models import Application, ApplicationStatus, Bundle, BundleItem
 from services.models.catalog import ItemType
-from services.services.intake import (
-    InvalidTransition,
-    accept_application,
-    receive_at_window,
-    withdraw_application,
-)
+from services.services.intake import accept_application, receive_at_window, withdraw_application
 from services.services.materials import attach_material
 from tests.approvals.helpers import Office, assignee_of
 from tests.factories import DepartmentFactory, make_resident, make_staff

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from services.data.demo_items import DEPARTMENT_ITEMS
-from services.search import pinyin_keys, search_items
+from services.selectors.search import pinyin_keys, search_items
 from tests.factories import DepartmentFactory, TownshipFactory
 from tests.services.factories import make_item
 

@@ -157,7 +157,8 @@ def test_enter_in_the_postal_tracking_number_hands_over_nothing(page, hall):
     from django.contrib.auth import get_user_model
 
     from services.models import Application, ApplicationStatus
-    from services.services.intake import accept_application, mark_result_ready, receive_at_window
+    from services.services.delivery import mark_result_ready
+    from services.services.intake import accept_application, receive_at_window
     from tests.services.intake_helpers import applicant, full_checklist
 
     _township, item = hall

@@ -2,8 +2,8 @@
 
 import itertools
 
-from services import catalog
 from services.models import ItemType, MaterialType
+from services.services import catalog
 from tests.factories import DepartmentFactory
 
 _codes = itertools.count(1)

@@ -3,7 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from services.models import Necessity
-from services.services.intake import Applicant, checklist_lines
+from services.services.checklist import checklist_lines
+from services.services.intake import Applicant
 from tests.factories import DepartmentFactory, WindowFactory, make_staff
 from tests.services.factories import make_item, material_type
 from township.org.roles import Role

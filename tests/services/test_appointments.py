@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from services.models import Appointment, AppointmentSlot
-from services.services import BookingError, book_appointment
+from services.services.appointments import BookingError, book_appointment
 from tests.factories import TownshipFactory, make_resident
 
 pytestmark = pytest.mark.django_db

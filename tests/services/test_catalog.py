@@ -4,8 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from services import catalog, selectors
-from services.catalog import CatalogError
 from services.models import (
     ImmutableVersion,
     MaterialRequirement,
@@ -14,6 +12,9 @@ from services.models import (
     ServiceItemVersion,
     VersionStatus,
 )
+from services.selectors import catalog as selectors
+from services.services import catalog
+from services.services.catalog import CatalogError
 from tests.factories import DepartmentFactory, TownshipFactory
 from tests.services.factories import guide, make_item, material_type
 from township.identifiers import is_valid_credit_code

@@ -18,7 +18,7 @@ from services.models import (
     ServiceItemVersion,
     VersionStatus,
 )
-from services.search import search_items
+from services.selectors.search import search_items
 from township.org import demo
 from township.org.models import Township
 

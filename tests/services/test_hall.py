@@ -56,7 +56,7 @@ def ready_draft(item, resident):
     update_draft(application=application, by=resident, applicant=applicant(phone=resident.resident.phone))
     for line in [
         x
-        for x in __import__("services.services.intake", fromlist=["x"]).checklist_lines(application, {})
+        for x in __import__("services.services.checklist", fromlist=["x"]).checklist_lines(application, {})
         if x.necessity == "required"
     ]:
         attach_material(application=application, requirement_id=line.key, upload=pdf_upload(), by=resident)
@@ -242,7 +242,7 @@ def test_hall_list_query_count_does_not_grow_with_applications(
 
 def test_an_online_bundle_asks_each_material_once_and_fans_out_on_acceptance(township, resident_a, client):
     from services.models import Bundle, BundleItem
-    from services.services.intake import checklist_lines
+    from services.services.checklist import checklist_lines
     from tests.factories import DepartmentFactory
 
     items = [

@@ -7,9 +7,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+from services.errors import ApplicationNotPossible as InvalidTransition
+from services.errors import IntakeError
 from services.models import Application, ApplicationMaterial, ApplicationStatus
 from services.services.drafts import delete_draft, start_or_resume_draft
-from services.services.intake import IntakeError, InvalidTransition
 from services.services.materials import attach_material
 from tests.factories import TownshipFactory, make_resident
 from tests.services.intake_helpers import intake_item, pdf_upload
@@ -76,7 +77,7 @@ def test_two_clicks_at_the_same_moment_give_one_draft(item, resident):
 
 def test_a_resident_deletes_their_draft_and_its_files_from_the_page(client, item, resident):
     draft, _ = start_or_resume_draft(resident=resident, item=item)
-    line_key = __import__("services.services.intake", fromlist=["x"]).checklist_lines(draft, {})[0].key
+    line_key = __import__("services.services.checklist", fromlist=["x"]).checklist_lines(draft, {})[0].key
     attach_material(application=draft, requirement_id=line_key, upload=pdf_upload(), by=resident)
     client.force_login(resident)
     page = client.get(reverse("services-hall-application", args=[draft.pk]))
@@ -121,7 +122,7 @@ def _typed(**overrides):
 
 
 def _first_line(application):
-    from services.services.intake import checklist_lines
+    from services.services.checklist import checklist_lines
 
     return checklist_lines(application, {})[0].key
 
@@ -218,7 +219,7 @@ def test_autosave_of_a_signed_out_resident_saves_nothing(client, item, resident)
 
 
 def test_save_and_submit_leads_to_check_your_answers_which_submits(client, item, resident):
-    from services.services.intake import checklist_lines
+    from services.services.checklist import checklist_lines
 
     draft, _ = start_or_resume_draft(resident=resident, item=item)
     for line in checklist_lines(draft, {}):

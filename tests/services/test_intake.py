@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from services.errors import ApplicationNotPossible as InvalidTransition
+from services.errors import IntakeError
 from services.models import Application, ApplicationStatus
 from services.services.intake import (
-    IntakeError,
-    InvalidTransition,
     MaterialsIncomplete,
     accept_application,
     complete_immediately,

@@ -8,12 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from services.services.intake import (
-    IntakeError,
-    accept_application,
-    issue_one_time_notice,
-    submit_application,
-)
+from services.errors import IntakeError
+from services.services.intake import accept_application, issue_one_time_notice, submit_application
 from tests.factories import make_resident, make_staff
 from tests.services.intake_helpers import clerk_at_window, full_checklist, intake_item
 from tests.services.test_hall import ready_draft

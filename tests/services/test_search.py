@@ -2,8 +2,8 @@
 
 import pytest
 
-from services import catalog
-from services.search import parse_query, pinyin_keys, search_items
+from services.selectors.search import parse_query, pinyin_keys, search_items
+from services.services import catalog
 from tests.factories import DepartmentFactory, TownshipFactory
 from tests.services.factories import make_item
 

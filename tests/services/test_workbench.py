@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from services.catalog import publish_version, revise_item
 from services.models import Application, ApplicationStatus, Bundle, BundleItem
+from services.services.catalog import publish_version, revise_item
 from services.services.intake import accept_application, receive_at_window
 from tests.factories import DepartmentFactory, TownshipFactory, make_resident, make_staff
 from tests.services.intake_helpers import applicant, clerk_at_window, full_checklist, intake_item
@@ -184,7 +184,7 @@ def decided(application):
 def test_result_ready_texts_the_applicant_and_a_posted_result_needs_a_tracking_number(
     client, clerk, township
 ):
-    from services.services.intake import mark_result_ready
+    from services.services.delivery import mark_result_ready
     from township.notify.models import OutboxMessage
 
     item = intake_item(township=township)
@@ -219,7 +219,7 @@ def test_result_ready_texts_the_applicant_and_a_posted_result_needs_a_tracking_n
 
 
 def test_another_townships_clerk_cannot_hand_over_a_result(client, clerk, township):
-    from services.services.intake import mark_result_ready
+    from services.services.delivery import mark_result_ready
 
     item = intake_item(township=township)
     application = receive_at_window(township=township, clerk=clerk, item=item, applicant=applicant())

@@ -3,14 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from services.errors import IntakeError
 from services.models import Application, ApplicationStatus
-from services.services.intake import (
-    IntakeError,
-    accept_application,
-    deliver_result,
-    mark_result_ready,
-    receive_at_window,
-)
+from services.services.delivery import deliver_result, mark_result_ready
+from services.services.intake import accept_application, receive_at_window
 from tests.factories import TownshipFactory
 from tests.services.intake_helpers import applicant, clerk_at_window, full_checklist, intake_item
 from township.casework.timeline import entries_for

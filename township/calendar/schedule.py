@@ -33,6 +33,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from township.calendar.models import CalendarOverride
+
 logger = logging.getLogger(__name__)
 
 OVERRIDE = "override"
@@ -124,8 +126,6 @@ def invalidate_cache() -> None:
 
 
 def _load_overrides() -> dict[int, dict[date, bool]]:
-    from township.calendar.models import CalendarOverride
-
     # The table holds a few dozen rows a year, so one query for all of it beats one per year.
     by_year: dict[int, dict[date, bool]] = {}
     for day, is_working in CalendarOverride.objects.values_list("date", "is_working_day"):

@@ -3,11 +3,11 @@
 from django.apps import apps
 from django.core import checks
 
+from township.casework.models import CaseClock
+
 
 @checks.register(checks.Tags.models)
 def check_warning_indexes(app_configs=None, **kwargs):
-    from township.casework.models import CaseClock
-
     models = (
         [model for config in app_configs for model in config.get_models()]
         if app_configs

@@ -83,7 +83,7 @@ class CaseType:
     def all_listeners(self) -> list[WarningListener]:
         found = list(self.listeners)
         if self.escalation is not None:
-            from township.casework.escalation import escalate  # escalation reads this registry
+            from township.casework.escalation import escalate  # noqa: PLC0415 - cycle: escalation reads this registry
 
             found.insert(0, lambda events, case_type=self: escalate(case_type, events))
         return found

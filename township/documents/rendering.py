@@ -66,9 +66,9 @@ def _static_file(url: str) -> Path:
 def _fetcher_factory():
     """A fetcher for the installed WeasyPrint; imported on first use because loading Pango is slow."""
     try:  # WeasyPrint >= 68: fetchers are URLFetcher subclasses returning URLFetcherResponse
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
+        from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415 - heavy: WeasyPrint loads Pango, so only on the first PDF
     except ImportError:  # older WeasyPrint: a function returning a dict
-        from weasyprint import default_url_fetcher
+        from weasyprint import default_url_fetcher  # noqa: PLC0415 - heavy: WeasyPrint loads Pango, so only on the first PDF
 
         def fetch(url, timeout=10, ssl_context=None):
             if url.startswith("data:"):
@@ -109,8 +109,8 @@ _render_lock = threading.Lock()
 
 @functools.cache
 def _font_setup():
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import CSS  # noqa: PLC0415 - heavy: WeasyPrint loads Pango, so only on the first PDF
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - heavy: WeasyPrint loads Pango, so only on the first PDF
 
     config = FontConfiguration()
     stylesheet = CSS(string=font_face_css(), font_config=config, url_fetcher=_fetcher_factory()())
@@ -127,7 +127,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     Relative URLs resolve against SITE_URL, so `{% static %}` images and stylesheets work. The @font-face
     rules of FONT_FACES come first, so templates name those families (see documents/pdf_base.html).
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy: WeasyPrint loads Pango, so only on the first PDF
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)

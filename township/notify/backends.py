@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -125,9 +127,6 @@ class DjangoEmailBackend(NotifyBackend):
     """Sends e-mail through django.core.mail (EMAIL_URL), with the key as the Message-ID's local part."""
 
     def send(self, message: OutboxMessage) -> str:
-        from django.core.mail import EmailMessage
-        from django.core.mail.message import make_msgid
-
         message_id = make_msgid(idstring=hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:16])
         email = EmailMessage(
             subject=message.subject,

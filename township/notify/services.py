@@ -87,7 +87,7 @@ def send_sms_many(messages) -> int:
 
 def enqueue_batch(message_ids: list[int]) -> None:
     """Hand a batch of messages to one worker task once the surrounding transaction has committed."""
-    from township.notify.tasks import deliver_messages
+    from township.notify.tasks import deliver_messages  # noqa: PLC0415 - cycle: the tasks module imports these services
 
     transaction.on_commit(lambda: deliver_messages.delay(list(message_ids)))
 
@@ -152,7 +152,7 @@ def _queue(*, channel, recipient, subject, body, key, township) -> OutboxMessage
 
 def enqueue_delivery(message_id: int) -> None:
     """Hand the message to a worker once the surrounding transaction has committed."""
-    from township.notify.tasks import deliver_message
+    from township.notify.tasks import deliver_message  # noqa: PLC0415 - cycle: the tasks module imports these services
 
     transaction.on_commit(lambda: deliver_message.delay(message_id))
 

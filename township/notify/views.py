@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,10 +36,3 @@ def inbox_read(request, pk):
 def inbox_read_all(request):
     mark_inbox_read(user=request.user)
     return redirect("notify-inbox")
-
-
-urlpatterns = [
-    path("", inbox, name="notify-inbox"),
-    path("<int:pk>/read/", inbox_read, name="notify-inbox-read"),
-    path("read-all/", inbox_read_all, name="notify-inbox-read-all"),
-]

@@ -5,6 +5,7 @@ queryset to what the user may see: their township, their county for county admin
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -222,8 +223,6 @@ class StaffProfile(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
             raise ValidationError({"township": _("The township is not in the chosen county.")})
         if self.department_id and self.department.township_id != self.township_id:

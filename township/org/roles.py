@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 
@@ -103,8 +104,6 @@ def has_role(user, *roles: Role) -> bool:
 
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one group per role and give it exactly its permissions. Idempotent."""
-    from django.contrib.auth.models import Group, Permission
-
     using = kwargs.get("using", "default")
     permissions = {
         f"{app}.{codename}": pk

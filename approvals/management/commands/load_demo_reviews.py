@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from approvals.services import start_review
 from services.models import Application, ApplicationStatus, ServiceItem
-from services.services.intake import Applicant, accept_application, checklist_lines, receive_at_window
+from services.services.checklist import checklist_lines
+from services.services.intake import Applicant, accept_application, receive_at_window
 from township.casework.sweep import sweep_warning_levels
 from township.identifiers import id_number_check_char
 from township.org.roles import Role

@@ -9,6 +9,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 from pypinyin import lazy_pinyin
 
+from services.selectors.catalog import listed_items
+
 _NOT_CHINESE = "\x00"
 _ASCII_QUERY = re.compile(r"^[a-z0-9' ]+$")
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
@@ -142,8 +144,6 @@ def search_queryset(queryset: QuerySet, query: str) -> QuerySet:
 
 def search_items(*, township, query: str, limit: int = 20) -> list:
     """The township's listed items matching a query, best first (an empty query finds nothing)."""
-    from services.selectors import listed_items
-
     if not parse_query(query):
         return []
     return list(search_queryset(listed_items(township), query)[:limit])

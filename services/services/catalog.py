@@ -1,4 +1,8 @@
-"""Catalog business actions: create, revise, publish and withdraw items; bundles. The only writers."""
+"""Catalog business actions: create, revise, publish, withdraw and reassign items; create bundles, set their items.
+
+Imports and demo data write the catalog only through these, and so does the admin, except that its
+inlines edit a draft's material rows and a bundle's items in place.
+"""
 
 import copy
 import zlib
