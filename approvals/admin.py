@@ -35,7 +35,8 @@ from township.casework.clock import remaining
 from township.casework.models import WarningLevel
 from township.errors import DomainError
 from township.fields import parse_pk
-from township.org.models import Department, Township
+from township.org.admin import ScopedAdmin
+from township.org.models import Township
 from township.org.roles import Role
 from township.org.scope import ScopeKind, data_scope
 from township.paginators import CappedCountPaginator
@@ -381,40 +382,19 @@ class ReviewCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewStep)
-class ReviewStepAdmin(admin.ModelAdmin):
+class ReviewStepAdmin(ScopedAdmin):
     list_display = ["item", "stage", "name", "kind", "department"]
     list_filter = ["kind"]
+    list_select_related = ["item", "department"]
     autocomplete_fields = ["item"]
     search_fields = ["name", "item__search_name"]
 
-    def get_queryset(self, request):
-        townships = Department.objects.visible_to(request.user).values("township_id")
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("item", "department")
-            .filter(item__township_id__in=townships)
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "department":
-            kwargs["queryset"] = Department.objects.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Absence)
-class AbsenceAdmin(admin.ModelAdmin):
+class AbsenceAdmin(ScopedAdmin):
     list_display = ["user", "date", "reason"]
+    list_select_related = ["user"]
     date_hierarchy = "date"
-
-    def get_queryset(self, request):
-        townships = Township.objects.visible_to(request.user).values("pk")
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user")
-            .filter(user__staff_profile__township_id__in=townships)
-        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":

@@ -19,6 +19,8 @@ class ReviewStep(models.Model):
     """One step of an item's review flow. Steps with the same stage run in parallel (several departments'
     opinions); the next stage starts when all of them are done; the last stage is the decision."""
 
+    scope_paths = {"township": "item__township"}  # data scope (township.org.scope)
+
     item = models.ForeignKey(
         "services.ServiceItem", on_delete=models.CASCADE, related_name="review_steps", verbose_name=_("item")
     )
@@ -131,6 +133,8 @@ class Rotation(models.Model):
 
 class Absence(models.Model):
     """A day a chief representative is off the duty roster (leave, training, a trip)."""
+
+    scope_paths = {"township": "user__staff_profile__township"}  # data scope (township.org.scope)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences", verbose_name=_("staff")

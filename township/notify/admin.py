@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from township.notify import services
 from township.notify.models import OutboxMessage, OutboxStatus
+from township.org.admin import ScopedAdmin
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ScopedAdmin):
     list_display = ["created_at", "channel", "masked_recipient", "status", "attempts", "sent_at", "township"]
     list_filter = ["status", "channel"]
     search_fields = ["=recipient", "=idempotency_key"]
@@ -32,9 +33,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "provider_message_id",
     ]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -75,14 +75,9 @@ class StaffProfileAdmin(ScopedAdmin):
 
 
 @admin.register(ResidentAccount)
-class ResidentAccountAdmin(admin.ModelAdmin):
+class ResidentAccountAdmin(ScopedAdmin):
     list_display = ["real_name", "masked_phone", "masked_id_number", "home_township", "created_at"]
+    list_select_related = ["home_township"]
     search_fields = ["real_name", "phone"]
     exclude = ["id_number"]
     readonly_fields = ["masked_id_number"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("home_township")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(home_township__in=Township.objects.visible_to(request.user))

@@ -236,6 +236,8 @@ class StaffProfile(models.Model):
 class ResidentAccount(models.Model):
     """A resident's sign-in: by phone and SMS code; the identity number is validated and shown masked."""
 
+    scope_paths = {"township": "home_township", "owner": "user"}  # data scope (township.org.scope)
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident", verbose_name=_("user")
     )
