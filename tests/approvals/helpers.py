@@ -1,6 +1,7 @@
 """Builders for back-office tests: a department with chief representatives and a head, an accepted
 application in review."""
 
+from services.models import Bundle, BundleItem
 from services.services.intake import accept_application, receive_at_window
 from tests.factories import DepartmentFactory, TownshipFactory, make_staff
 from tests.services.intake_helpers import applicant, clerk_at_window, full_checklist, intake_item
@@ -55,3 +56,23 @@ class Office:
 def assignee_of(application):
     task = application.review_tasks.filter(status="active").select_related("assignee").first()
     return task.assignee if task else None
+
+
+def bundle_in_review():
+    """A two-item bundle (two departments) accepted at the window, each part in review."""
+    office = Office(chiefs=1)
+    second = Office(chiefs=1, township=office.township)
+    items = [office.item(name="出生医学证明登记"), second.item(name="户口登记")]
+    bundle = Bundle.objects.create(township=office.township, code="BIRTH", name="出生一件事")
+    for order, item in enumerate(items):
+        BundleItem.objects.create(bundle=bundle, item=item, order=order)
+    received = receive_at_window(
+        township=office.township, clerk=office.clerk, bundle=bundle, applicant=applicant()
+    )
+    parent = accept_application(
+        application=received, clerk=office.clerk, checklist=full_checklist(received), with_receipt=False
+    )
+    from approvals.services import start_review
+
+    start_review(application_id=parent.pk)
+    return parent

@@ -28,13 +28,13 @@ from approvals.services import (
     supply_supplement,
 )
 from services.errors import ApplicationNotPossible as InvalidTransition
-from services.models import Application, ApplicationStatus, Bundle, BundleItem
+from services.models import Application, ApplicationStatus
 from services.models.catalog import ItemType
-from services.services.intake import accept_application, receive_at_window, withdraw_application
+from services.services.intake import withdraw_application
 from services.services.materials import attach_material
-from tests.approvals.helpers import Office, assignee_of
+from tests.approvals.helpers import Office, assignee_of, bundle_in_review
 from tests.factories import DepartmentFactory, make_resident, make_staff
-from tests.services.intake_helpers import applicant, full_checklist, pdf_upload
+from tests.services.intake_helpers import pdf_upload
 from township.casework.timeline import entries_for
 from township.org.roles import Role
 
@@ -288,19 +288,7 @@ def test_parallel_opinions_all_come_before_the_decision():
 
 
 def test_a_bundle_is_decided_only_when_every_part_is():
-    office = Office(chiefs=1)
-    second = Office(chiefs=1, township=office.township)
-    items = [office.item(name="出生医学证明登记"), second.item(name="户口登记")]
-    bundle = Bundle.objects.create(township=office.township, code="BIRTH", name="出生一件事")
-    for order, item in enumerate(items):
-        BundleItem.objects.create(bundle=bundle, item=item, order=order)
-    received = receive_at_window(
-        township=office.township, clerk=office.clerk, bundle=bundle, applicant=applicant()
-    )
-    parent = accept_application(
-        application=received, clerk=office.clerk, checklist=full_checklist(received), with_receipt=False
-    )
-    start_review(application_id=parent.pk)
+    parent = bundle_in_review()
     first, last = parent.children.order_by("department_id")
     approve_application(application=first, by=assignee_of(first))
     parent.refresh_from_db()

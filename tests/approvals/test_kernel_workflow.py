@@ -14,17 +14,16 @@ from approvals.services import (
     request_extension,
     request_supplement,
     start_excluded_period,
-    start_review,
     supply_supplement,
 )
 from services.errors import IntakeError
-from services.models import Application, ApplicationStatus, Bundle, BundleItem
+from services.models import Application, ApplicationStatus
 from services.selectors.applications import public_timeline, staff_timeline
-from services.services.intake import accept_application, receive_at_window, withdraw_application
+from services.services.intake import withdraw_application
 from services.services.materials import attach_material
-from tests.approvals.helpers import Office, assignee_of
+from tests.approvals.helpers import Office, assignee_of, bundle_in_review
 from tests.factories import make_resident, make_staff
-from tests.services.intake_helpers import applicant, full_checklist, pdf_upload
+from tests.services.intake_helpers import pdf_upload
 from township.casework.models import Urging
 from township.notify.models import InboxItem, OutboxMessage
 from township.org.roles import Role
@@ -55,26 +54,9 @@ def test_a_supplement_asked_during_an_excluded_period_is_refused_with_a_clear_me
     assert application.status == S.IN_REVIEW
 
 
-def _bundle_in_review():
-    office = Office(chiefs=1)
-    second = Office(chiefs=1, township=office.township)
-    items = [office.item(name="出生医学证明登记"), second.item(name="户口登记")]
-    bundle = Bundle.objects.create(township=office.township, code="BIRTH", name="出生一件事")
-    for order, item in enumerate(items):
-        BundleItem.objects.create(bundle=bundle, item=item, order=order)
-    received = receive_at_window(
-        township=office.township, clerk=office.clerk, bundle=bundle, applicant=applicant()
-    )
-    parent = accept_application(
-        application=received, clerk=office.clerk, checklist=full_checklist(received), with_receipt=False
-    )
-    start_review(application_id=parent.pk)
-    return parent
-
-
 @pytest.mark.django_db(transaction=True)
 def test_withdrawing_a_bundle_while_a_part_is_decided_gives_one_clear_outcome_and_no_deadlock():
-    parent = _bundle_in_review()
+    parent = bundle_in_review()
     part = parent.children.order_by("pk").last()  # the later row: the old code locked it before the parent
     chief = assignee_of(part)
     barrier = threading.Barrier(2)

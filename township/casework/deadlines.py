@@ -43,6 +43,12 @@ def _open(case, kind: str, *, lock: bool = True) -> Deadline | None:
     return (queryset.select_for_update() if lock else queryset).first()
 
 
+def _due_note(deadline: Deadline, note: str = "") -> str:
+    """ "Name: due <date>" for the timeline, with the step's own note after it."""
+    text = gettext("%(deadline)s: due %(due)s") % {"deadline": deadline.label, "due": _due_text(deadline)}
+    return (text + (f" — {note}" if note else ""))[:500]
+
+
 def _due_text(deadline: Deadline) -> str:
     due = timezone.localtime(deadline.due_at)
     if deadline.limit_unit == clock.LimitUnit.WORKING_HOURS:
@@ -88,10 +94,7 @@ def open_deadline(
         case,
         action="deadline-open",
         actor=actor,
-        note=(
-            gettext("%(deadline)s: due %(due)s") % {"deadline": deadline.label, "due": _due_text(deadline)}
-            + (f" — {note}" if note else "")
-        )[:500],
+        note=_due_note(deadline, note),
         at=at,
         is_internal=False,
     )
@@ -138,9 +141,7 @@ def resume_deadline(case, *, kind: str, at: datetime | None = None, actor=None) 
         case,
         action="deadline-resume",
         actor=actor,
-        note=(
-            gettext("%(deadline)s: due %(due)s") % {"deadline": deadline.label, "due": _due_text(deadline)}
-        )[:500],
+        note=_due_note(deadline),
         at=at,
     )
     return deadline
@@ -157,10 +158,7 @@ def extend_deadline(
         case,
         action="deadline-extend",
         actor=actor,
-        note=(
-            gettext("%(deadline)s: due %(due)s") % {"deadline": deadline.label, "due": _due_text(deadline)}
-            + (f" — {note}" if note else "")
-        )[:500],
+        note=_due_note(deadline, note),
         at=at,
     )
     return deadline

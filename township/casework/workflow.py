@@ -240,28 +240,19 @@ def transition(
             }
         )
     setattr(case, workflow.state_field, move.target)
-    if not workflow.records_timeline:
-        case_transitioned.send(
-            sender=type(case)._meta.concrete_model,
-            case=case,
-            entry=None,
-            source=source,
-            target=move.target,
+    entry = None
+    if workflow.records_timeline:
+        entry = append_entry(
+            case,
             action=action,
             actor=actor,
+            from_state=source,
+            to_state=move.target,
+            note=note,
+            at=at,
+            is_internal=move.is_internal if is_internal is None else is_internal,
+            actor_label=actor_label,
         )
-        return None
-    entry = append_entry(
-        case,
-        action=action,
-        actor=actor,
-        from_state=source,
-        to_state=move.target,
-        note=note,
-        at=at,
-        is_internal=move.is_internal if is_internal is None else is_internal,
-        actor_label=actor_label,
-    )
     case_transitioned.send(
         sender=type(case)._meta.concrete_model,
         case=case,
