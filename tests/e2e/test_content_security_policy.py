@@ -7,12 +7,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from approvals.services import request_supplement
 from services.models import Application
 from tests.approvals.helpers import Office
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import log_in
 from tests.factories import make_resident, make_staff
 from township.casework.models import WarningLevel
+from township.casework.urging import urge_case
 from township.org.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +44,23 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
     page, browser_problems, live_server, office
 ):
     code = office.township.code
+    request_supplement(
+        application=office.due_soon,
+        by=office.chiefs[0],
+        items=["户口簿复印件", "近三个月收入证明"],
+        note="请补齐",
+    )
+    urge_case(
+        case=office.overdue,
+        by=make_staff(Role.COMMAND_CENTRE, township=office.township),
+        note="已超期，请今天办结",
+        to=office.chiefs[0],
+    )
+    shots = {
+        "/inbox/": "inbox",
+        f"/approvals/applications/{office.due_soon.pk}/supplement/": "supplement-at-window",
+        f"/approvals/supervision/applications/{office.overdue.pk}/": "supervision-urge",
+    }
     public = [
         "/",
         "/verify/",
@@ -62,7 +81,7 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
             [
                 "/services/workbench/",
                 "/services/workbench/pre-review/",
-                f"/approvals/applications/{office.overdue.pk}/supplement/",
+                f"/approvals/applications/{office.due_soon.pk}/supplement/",
                 "/inbox/",
                 "/services/evaluations/window/",
             ],
@@ -102,6 +121,8 @@ def test_the_main_page_of_every_role_loads_without_a_csp_violation(
             page.goto(url)
             page.wait_for_load_state("networkidle")
             assert page.url.endswith(url), f"{user} was sent from {url} to {page.url}"
+            if url in shots:
+                screenshot(page, shots[url])
     page.context.clear_cookies()
     log_in(page, office.resident, live_server)
     for url in ["/services/hall/", f"/services/hall/applications/{office.overdue.pk}/"]:
