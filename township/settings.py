@@ -1,5 +1,7 @@
 """Settings for the township portal, read from the environment (django-environ); production defaults are safe."""
 
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,8 +19,18 @@ if not env.str("DATABASE_URL", default="") and (VAR_DIR / "run.env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="" if not DEBUG else "dev-only-insecure-key-change-me")
+# Commands that sign nothing (migration files, message catalogues) may run without a key: they
+# get a random one for this process. Serving (gunicorn, runserver, Celery) must be given SECRET_KEY.
+OFFLINE_COMMANDS = {"makemigrations", "showmigrations", "makemessages", "compilemessages"}
+if (
+    not SECRET_KEY
+    and Path(sys.argv[0]).name == "manage.py"
+    and sys.argv[1:2]
+    and sys.argv[1] in OFFLINE_COMMANDS
+):
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415 - only on this error path
 
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])

@@ -90,3 +90,25 @@ def test_the_openapi_schema_describes_the_api(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/catalog/items/" in response.content
+
+
+def test_offline_commands_run_without_a_secret_key_but_serving_does_not():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update({"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "township.settings"})
+    offline = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert offline.returncode == 0, offline.stdout + offline.stderr
+    serving = subprocess.run(
+        [sys.executable, "manage.py", "runserver", "127.0.0.1:0", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert serving.returncode != 0 and "SECRET_KEY must be set" in serving.stderr
