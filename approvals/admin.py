@@ -36,7 +36,7 @@ from township.casework.models import WarningLevel
 from township.errors import DomainError
 from township.fields import parse_pk
 from township.org.admin import ScopedAdmin
-from township.org.models import Township
+from township.org.models import Township, person_name
 from township.org.roles import Role
 from township.org.scope import ScopeKind, data_scope
 from township.paginators import CappedCountPaginator
@@ -98,7 +98,7 @@ class ApproverFilter(admin.SimpleListFilter):
             )
             .distinct()
         )
-        return [(str(u.pk), u.get_full_name() or u.username) for u in users]
+        return [(str(u.pk), person_name(u)) for u in users]
 
     def queryset(self, request, queryset):
         if parse_pk(self.value()):
@@ -211,12 +211,7 @@ class ReviewCaseAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("assigned to"))
     def assignees(self, obj):
         return (
-            "、".join(
-                (t.assignee.get_full_name() or t.assignee.username)
-                for t in getattr(obj, "active_tasks", [])
-                if t.assignee
-            )
-            or "—"
+            "、".join(person_name(t.assignee) for t in getattr(obj, "active_tasks", []) if t.assignee) or "—"
         )
 
     @admin.action(description=gettext_lazy("Export the selected applications (CSV)"))
@@ -251,6 +246,8 @@ class ReviewCaseAdmin(admin.ModelAdmin):
         if case is not None:
             user = request.user
             tasks = list(case.review_tasks.select_related("department", "assignee", "done_by"))
+            for task in tasks:
+                task.assignee_name = person_name(task.assignee) if task.assignee_id else ""
             mine = [
                 t
                 for t in tasks
