@@ -33,7 +33,7 @@ from services.selectors.applications import staff_timeline
 from township.audit.services import record_personal_data_view
 from township.casework.clock import remaining
 from township.casework.models import WarningLevel
-from township.errors import DomainError
+from township.errors import DomainError, message_user
 from township.fields import parse_pk
 from township.org.admin import ScopedAdmin
 from township.org.models import Township, person_name
@@ -372,7 +372,7 @@ class ReviewCaseAdmin(admin.ModelAdmin):
             else:
                 raise actions.ApprovalError(_("Unknown action."))
         except DomainError as error:  # any refusal (approval, clock, transition) is a message, never a 500
-            messages.error(request, error.message)
+            message_user(self, request, error)
         else:
             messages.success(request, _("Done."))
         return back

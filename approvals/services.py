@@ -347,9 +347,13 @@ def supply_supplement(*, application: Application, by, received=(), at=None) -> 
         )
         if not (is_applicant or is_clerk):
             raise ApprovalError(_("This application is not yours."))
-        request = SupplementRequest.objects.select_for_update().get(
-            application=application, supplied_at__isnull=True
+        request = (
+            SupplementRequest.objects.select_for_update()
+            .filter(application=application, supplied_at__isnull=True)
+            .first()
         )
+        if request is None:
+            raise ApprovalError(_("No supplement is awaited for this application."))
         received = [str(name) for name in received or ()]
         if received and not is_clerk:
             raise ApprovalError(_("Only a window clerk can record materials handed in on paper."))

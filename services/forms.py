@@ -120,10 +120,3 @@ def checklist_from_post(post, lines) -> dict:
         line.key: {"state": post.get(f"check-{line.key}", ""), "note": post.get(f"note-{line.key}", "")}
         for line in lines
     }
-
-
-def apply_field_errors(form: forms.Form, field_errors: dict) -> None:
-    for name, messages in field_errors.items():
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)

@@ -42,16 +42,15 @@ class Conflict(DomainError):
     default_code = "conflict"
 
 
-def add_to_form(form, error: DomainError) -> None:
-    """Show a refusal on a Django form: field errors next to their fields, the message above the form."""
-    shown = set()
+def add_to_form(form, error: DomainError, *, summary: bool = True) -> None:
+    """Show a refusal on a Django form: the message above the form (unless `summary` is off), and each
+    field error next to its field (or above the form for a field the form does not have)."""
+    if summary:
+        form.add_error(None, error.message)
     for name, texts in error.field_errors.items():
         field = name if name in getattr(form, "fields", {}) else None
         for text in texts:
             form.add_error(field, text)
-            shown.add(text)
-    if error.message not in shown:
-        form.add_error(None, error.message)
 
 
 def message_user(modeladmin, request, error: DomainError) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services.errors import IntakeError
-from services.forms import AgentFields, ApplicantFields, apply_field_errors
+from services.forms import AgentFields, ApplicantFields
 from services.models import (
     ApplicationMaterial,
     ApplicationStatus,
@@ -49,6 +49,7 @@ from services.services.materials import (
     remove_material,
     reuse_library_material,
 )
+from township.errors import add_to_form
 from township.fields import parse_pk
 
 WITHDRAWABLE = {
@@ -201,9 +202,7 @@ def _save_typed(request, application) -> DraftFields | None:
             delivery={"method": value["delivery_method"], "address": value["postal_address"]},
         )
     except IntakeError as error:
-        if not form.errors:
-            form.add_error(None, error.message)
-        apply_field_errors(form, error.field_errors)
+        add_to_form(form, error, summary=not form.errors)
     application.refresh_from_db()
     return form
 

@@ -17,7 +17,6 @@ from services.forms import (
     ApplicantFields,
     OutcomeFields,
     WindowIntakeForm,
-    apply_field_errors,
     checklist_from_post,
 )
 from services.models import Application, ApplicationStatus, Bundle, ResidentMaterial, ServiceItem
@@ -40,6 +39,7 @@ from services.services.intake import (
     refuse_application,
 )
 from services.services.pickup import PICKUP_DOCUMENTS
+from township.errors import add_to_form
 from township.fields import parse_pk
 from township.org.models import ResidentAccount
 from township.org.roles import Role, roles_of
@@ -143,8 +143,7 @@ def workbench(request):
                     )
                     application = _outcome(application, request=request, form=form, lines=lines)
             except IntakeError as error:
-                form.add_error(None, error.message)
-                apply_field_errors(form, error.field_errors)
+                add_to_form(form, error)
             else:
                 return redirect("services-workbench-done", pk=application.pk)
     return render(
@@ -272,8 +271,7 @@ def intake(request, pk):
             try:
                 application = _outcome(application, request=request, form=outcome_form, lines=lines)
             except IntakeError as error:
-                outcome_form.add_error(None, error.message)
-                apply_field_errors(outcome_form, error.field_errors)
+                add_to_form(outcome_form, error)
             else:
                 return redirect("services-workbench-done", pk=application.pk)
         form = outcome_form

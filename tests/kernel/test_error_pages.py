@@ -98,3 +98,16 @@ def test_a_malformed_request_shows_our_own_400_page(settings):
     assert response.status_code == 400
     assert 'id="error-page"' in html and gettext("The request could not be read") in html
     assert "Bad Request (400)" not in html
+
+
+@pytest.mark.urls("tests.kernel.error_urls")
+@pytest.mark.django_db
+def test_a_refusal_no_view_caught_is_a_page_saying_why_not_a_500(client):
+    page = client.get("/refused/", HTTP_REFERER="http://evil.example/phish")
+    assert page.status_code == 409
+    body = page.content.decode()
+    assert "Someone else decided this application a moment ago." in body
+    assert "evil.example" not in body  # the Back link never leads off the site
+    fragment = client.get("/refused/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 409 and "<html" not in fragment.content.decode()
+    assert "Someone else decided" in fragment.content.decode()
