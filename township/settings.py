@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "township.notify",
     "township.documents",
     "township.audit",
+    "township.entities",
     # the loops
     "services",
     "approvals",

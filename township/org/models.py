@@ -285,3 +285,32 @@ def person_name(user) -> str:
     if any("\u3400" <= ch <= "\u9fff" for ch in first + last):
         return f"{last}{first}"
     return f"{first} {last}".strip()
+
+
+class Village(TownshipOwned):
+    """A village (村) or community (社区) of a township, with its 12-digit statistical code (统计用区划代码).
+    Grids, village service points and base data hang below it."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("Village")
+        COMMUNITY = "community", _("Community")
+
+    code = models.CharField(
+        _("statistical code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{12}$", _("Enter the 12-digit statistical code."))],
+    )
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.VILLAGE)
+    # GeoJSON geometry (Polygon or MultiPolygon) in WGS-84 longitude/latitude; never GCJ-02.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("village or community")
+        verbose_name_plural = _("villages and communities")
+        ordering = ["township", "code"]
+
+    def __str__(self):
+        return self.name

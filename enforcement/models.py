@@ -1,1 +1,0 @@
-"""Enforcement: data and invariants."""

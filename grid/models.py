@@ -1,1 +1,0 @@
-"""Grid: data and invariants."""
