@@ -311,12 +311,32 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 WORKING_HOURS = env.list("WORKING_HOURS", default=["09:00-12:00", "13:30-17:30"])
 
 # Case kernel: default yellow thresholds per limit unit (how much remains when yellow starts).
-CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3}
+# 12345 hotline work orders (grid.hotline.limits): per urgency, the dispatch, sign-for and reply limits
+# as (amount, unit); Beijing's published classes (reference: grid-and-command.md §6) as the default.
+HOTLINE_LIMITS = {
+    "emergency": {"dispatch": (1, "clock_hours"), "sign": (1, "clock_hours"), "reply": (2, "clock_hours")},
+    "utilities": {"dispatch": (2, "clock_hours"), "sign": (2, "clock_hours"), "reply": (24, "clock_hours")},
+    "general": {"dispatch": (24, "clock_hours"), "sign": (4, "working_hours"), "reply": (7, "working_days")},
+    "complex": {"dispatch": (24, "clock_hours"), "sign": (4, "working_hours"), "reply": (15, "working_days")},
+}
+HOTLINE_MAX_SEND_BACKS = env.int("HOTLINE_MAX_SEND_BACKS", default=2)
+HOTLINE_PLATFORM = "hotline12345"  # the NOTIFY_PLATFORMS entry replies go to
+
+CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}
 
 # Notifications: one backend per channel; the file backend writes to var/outbox/ for development.
 NOTIFY_BACKENDS = {
     "sms": env.str("SMS_BACKEND", default="township.notify.backends.FileBackend"),
     "email": env.str("EMAIL_NOTIFY_BACKEND", default="township.notify.backends.FileBackend"),
+    "platform": env.str("PLATFORM_NOTIFY_BACKEND", default="township.notify.backends.FileBackend"),
+}
+# External platforms we report back to (HttpPlatformBackend): name -> url, token, timeout.
+NOTIFY_PLATFORMS = {
+    "hotline12345": {
+        "url": env.str("HOTLINE_PLATFORM_URL", default=""),
+        "token": env.str("HOTLINE_PLATFORM_TOKEN", default=""),
+        "timeout": env.float("HOTLINE_PLATFORM_TIMEOUT", default=10.0),
+    },
 }
 NOTIFY_OUTBOX_DIR = env.path("NOTIFY_OUTBOX_DIR", default=str(VAR_DIR / "outbox"))
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

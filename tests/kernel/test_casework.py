@@ -162,6 +162,20 @@ def test_a_working_hours_yellow_counts_back_across_the_night():
     assert case.yellow_at == local(2026, 3, 10, 17, 0)
 
 
+def test_clock_hours_run_through_the_night_and_holidays():
+    # an emergency hotline order signed for at 23:30 on National Day: 2 hours, round the clock
+    case = permit(at=local(2026, 10, 1, 23, 30), limit_value=2, limit_unit=LimitUnit.CLOCK_HOURS)
+    assert case.due_at == local(2026, 10, 2, 1, 30)
+    assert case.yellow_at == local(2026, 10, 2, 0, 30)  # one hour before, by default
+    assert str(remaining(case, local(2026, 10, 2, 0, 0))) == "1.5 hours left"
+    pause_clock(case, at=local(2026, 10, 2, 0, 0))
+    resume_clock(case, at=local(2026, 10, 2, 0, 45))
+    assert case.due_at == local(2026, 10, 2, 2, 15)
+    extend_clock(case, by=3)
+    assert case.due_at == local(2026, 10, 2, 5, 15)
+    assert str(remaining(case, local(2026, 10, 2, 6, 15))) == "overdue by 1 hour"
+
+
 def test_an_explicit_threshold_wins_and_a_short_limit_is_yellow_at_once():
     case = permit(
         at=local(2026, 9, 21, 10, 0), limit_value=20, limit_unit=LimitUnit.WORKING_DAYS, yellow_threshold=5

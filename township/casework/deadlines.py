@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from township.casework import clock
 from township.casework.errors import ClockError
-from township.casework.models import Deadline, WarningEvent
+from township.casework.models import HOUR_UNITS, Deadline, WarningEvent
 from township.casework.registry import case_type_for_label
 from township.casework.timeline import append_entry
 
@@ -51,7 +51,7 @@ def _due_note(deadline: Deadline, note: str = "") -> str:
 
 def _due_text(deadline: Deadline) -> str:
     due = timezone.localtime(deadline.due_at)
-    if deadline.limit_unit == clock.LimitUnit.WORKING_HOURS:
+    if deadline.limit_unit in HOUR_UNITS:
         return date_format(due, "DATETIME_FORMAT")
     return date_format(deadline.due_date, "DATE_FORMAT")
 

@@ -17,6 +17,11 @@ class LimitUnit(models.TextChoices):
     WORKING_HOURS = "working_hours", _("working hours")
     WORKING_DAYS = "working_days", _("working days")
     CALENDAR_DAYS = "calendar_days", _("calendar days")
+    CLOCK_HOURS = "clock_hours", _("clock hours")
+
+
+# Units counted in hours from an instant (the others count days from a date).
+HOUR_UNITS = (LimitUnit.WORKING_HOURS, LimitUnit.CLOCK_HOURS)
 
 
 DAY_UNITS = (LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS)

@@ -123,6 +123,38 @@ class HttpGatewayBackend(NotifyBackend):
         return str(data.get("id") or data.get("message_id") or "")[:200]
 
 
+class HttpPlatformBackend(NotifyBackend):
+    """POSTs a platform message's JSON body to settings.NOTIFY_PLATFORMS[name]["url"] with its bearer token
+    and the idempotency key as the Idempotency-Key header; the platform's id for it comes back as `id`."""
+
+    def send(self, message: OutboxMessage) -> str:
+        config = settings.NOTIFY_PLATFORMS.get(message.recipient) or {}
+        url = config.get("url", "")
+        if not url.startswith(("http://", "https://")):
+            raise DeliveryError(f"platform {message.recipient!r} has no http(s) url configured")
+        timeout = float(config.get("timeout", 10))
+        request = urllib.request.Request(  # noqa: S310 - scheme checked above
+            url,
+            data=message.body.encode("utf-8"),
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Accept": "application/json",
+                "Authorization": f"Bearer {config.get('token', '')}",
+                "Idempotency-Key": message.idempotency_key,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                raw = response.read(64 * 1024)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read(500).decode("utf-8", "replace").strip()
+            raise DeliveryError(f"platform answered HTTP {exc.code} {exc.reason}: {detail}") from exc
+        except (TimeoutError, urllib.error.URLError, OSError) as exc:
+            raise DeliveryError(f"platform {message.recipient!r} unreachable at {url}: {exc}") from exc
+        return HttpGatewayBackend._provider_id(raw) or message.idempotency_key
+
+
 class DjangoEmailBackend(NotifyBackend):
     """Sends e-mail through django.core.mail (EMAIL_URL), with the key as the Message-ID's local part."""
 

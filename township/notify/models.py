@@ -1,4 +1,4 @@
-"""The outbox: one row per SMS or e-mail, sent by a Celery task and kept as the record of what was sent."""
+"""The outbox: one row per SMS, e-mail or message to an external platform, sent by a Celery task and kept as the record of what was sent."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,8 @@ from township.org.models import TownshipScopedQuerySet
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
+    # Another organisation's system we report back to (the city 12345 platform): the body is JSON.
+    PLATFORM = "platform", _("External platform")
 
 
 class OutboxStatus(models.TextChoices):
@@ -86,6 +88,8 @@ class OutboxMessage(models.Model):
     def masked_recipient(self) -> str:
         if self.channel == Channel.SMS:
             return mask_phone(self.recipient)
+        if self.channel == Channel.PLATFORM:
+            return self.recipient
         name, _at, domain = self.recipient.partition("@")
         return f"{name[:1]}***@{domain}" if domain else self.recipient
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -90,6 +92,20 @@ def enqueue_batch(message_ids: list[int]) -> None:
     from township.notify.tasks import deliver_messages  # noqa: PLC0415 - cycle: the tasks module imports these services
 
     transaction.on_commit(lambda: deliver_messages.delay(list(message_ids)))
+
+
+def send_to_platform(*, platform: str, payload: dict, key: str, township=None) -> OutboxMessage:
+    """Queue a JSON message to an external platform named in settings.NOTIFY_PLATFORMS (e.g. the city
+    12345 platform: a reply to one of its work orders). Same key, same message: a retried step does not
+    send twice, and the platform gets the key as its Idempotency-Key."""
+    if platform not in settings.NOTIFY_PLATFORMS:
+        raise ValidationError(
+            {"platform": [_("Unknown platform “%(name)s”.") % {"name": platform}]}, code="platform"
+        )
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
+    return _queue(
+        channel=Channel.PLATFORM, recipient=platform, subject="", body=body, key=key, township=township
+    )
 
 
 def send_email(*, to: str, subject: str, body: str, key: str, township=None) -> OutboxMessage:

@@ -1,6 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from township.org.models import County, Department, ResidentAccount, ServiceWindow, StaffProfile, Township
+from township.org.models import (
+    ApiClient,
+    County,
+    Department,
+    ResidentAccount,
+    ServiceWindow,
+    StaffProfile,
+    Township,
+)
 from township.org.scope import visible_to
 
 
@@ -81,3 +91,77 @@ class ResidentAccountAdmin(ScopedAdmin):
     search_fields = ["real_name", "phone"]
     exclude = ["id_number"]
     readonly_fields = ["masked_id_number"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(ScopedAdmin):
+    """Keys for the hotline platform, Open311 clients, cameras and feeds: issued here (shown once), revoked
+    here; a key is never shown again and never edited."""
+
+    list_display = [
+        "name",
+        "purpose",
+        "township",
+        "key_prefix",
+        "rate_per_minute",
+        "is_active",
+        "last_used_at",
+    ]
+    list_filter = ["purpose", "is_active"]
+    search_fields = ["name", "key_prefix"]
+    list_select_related = ["township"]
+    fields = ["township", "name", "purpose", "rate_per_minute"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            ["township", "purpose", "key_prefix", "created_at", "created_by", "revoked_at", "last_used_at"]
+            if obj
+            else []
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return [
+            *self.fields,
+            "key_prefix",
+            "is_active",
+            "created_at",
+            "created_by",
+            "revoked_at",
+            "last_used_at",
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        from township.api_keys import issue_api_key  # noqa: PLC0415 - api_keys imports DRF, which reads settings late
+
+        client, key = issue_api_key(
+            township=obj.township,
+            name=obj.name,
+            purpose=obj.purpose,
+            by=request.user,
+            rate_per_minute=obj.rate_per_minute,
+        )
+        obj.pk, obj.key_prefix, obj.key_hash = client.pk, client.key_prefix, client.key_hash
+        obj._state.adding = False
+        self.message_user(
+            request,
+            gettext("The key of %(name)s is %(key)s — copy it now: it is not shown again.")
+            % {"name": client.name, "key": key},
+            messages.WARNING,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        from township.api_keys import revoke_api_key  # noqa: PLC0415 - as above
+
+        for client in queryset:
+            revoke_api_key(client=client)
+        self.message_user(request, gettext("Keys revoked."), messages.SUCCESS)

@@ -314,3 +314,52 @@ class Village(TownshipOwned):
 
     def __str__(self):
         return self.name
+
+
+class ApiClientPurpose(models.TextChoices):
+    HOTLINE_PLATFORM = "hotline", _("City hotline platform (12345)")
+    OPEN311 = "open311", _("Open311 client")
+    DEVICES = "devices", _("Cameras and devices")
+    FEEDS = "feeds", _("Data feeds")
+
+
+class ApiClient(TownshipOwned):
+    """A program allowed to call one of the portal's machine APIs for one township, with a key of its own.
+
+    Only a hash of the key is stored; the key is shown once when it is issued (township.api_keys)."""
+
+    Purpose = ApiClientPurpose
+
+    name = models.CharField(_("name"), max_length=80)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=ApiClientPurpose.choices)
+    key_prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, editable=False)
+    rate_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
+        default=120,
+        help_text=_("Requests beyond this in one minute are refused (429)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["township", "purpose", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_purpose_display()})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_active and self.revoked_at is None

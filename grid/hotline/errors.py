@@ -1,0 +1,10 @@
+from township.casework.workflow import InvalidTransition
+from township.errors import DomainError
+
+
+class HotlineError(DomainError):
+    pass
+
+
+class OrderNotPossible(InvalidTransition, HotlineError):
+    pass
