@@ -11,8 +11,8 @@ from grid.hotline.errors import HotlineError
 from grid.models.hotline import HotlineOrder, HotlineSendBack, HotlineSource, HotlineStatus
 from tests.factories import DepartmentFactory, TownshipFactory, make_staff
 from township.casework.deadlines import open_deadlines
-from township.casework.workflow import InvalidTransition
 from township.casework.timeline import entries_for
+from township.casework.workflow import InvalidTransition
 from township.notify.models import OutboxMessage
 from township.org.roles import Role
 
@@ -74,7 +74,8 @@ def received(town, **overrides):
     return order
 
 
-def signed(town, *, at=local(2026, 9, 29, 10, 0), **overrides):
+def signed(town, *, at=None, **overrides):
+    at = at or local(2026, 9, 29, 10, 0)
     order = received(town, **overrides)
     order = hotline.dispatch_order(order=order, department=town["unit"], by=town["centre"], at=at)
     return hotline.sign_for_order(order=order, by=town["officer"], at=at)
@@ -110,7 +111,9 @@ def test_an_order_is_numbered_once_however_often_the_platform_sends_it(town):
 )
 def test_a_faulty_order_is_refused_field_by_field_and_nothing_is_saved(town, overrides, field):
     with pytest.raises(HotlineError) as refused:
-        hotline.receive_order(township=town["township"], incoming=incoming(**overrides), source=HotlineSource.API)
+        hotline.receive_order(
+            township=town["township"], incoming=incoming(**overrides), source=HotlineSource.API
+        )
     assert field in refused.value.field_errors
     assert "nothing was saved" in refused.value.message
     assert not HotlineOrder.objects.exists()
@@ -124,10 +127,14 @@ def test_an_emergency_is_dispatched_within_an_hour_round_the_clock(town):
 
 def test_the_reply_clock_starts_at_sign_for_and_counts_working_days_across_national_day(town):
     order = received(town)
-    order = hotline.dispatch_order(order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, 15, 0))
+    order = hotline.dispatch_order(
+        order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, 15, 0)
+    )
     assert order.due_at is None  # dispatched is not yet signed for
     [sign] = open_deadlines(order)
-    assert sign.kind == "sign" and sign.due_at == local(2026, 9, 29, 10, 30)  # 4 working hours: 2.5 today, 1.5 tomorrow
+    assert sign.kind == "sign" and sign.due_at == local(
+        2026, 9, 29, 10, 30
+    )  # 4 working hours: 2.5 today, 1.5 tomorrow
     order = hotline.sign_for_order(order=order, by=town["officer"], at=local(2026, 9, 29, 10, 0))
     assert order.status == S.SIGNED and order.handler == town["officer"]
     # 7 working days after 29 Sep: 30 Sep, 8, 9, 10 (a worked Saturday), 12, 13, 14 Oct
@@ -147,7 +154,9 @@ def test_only_the_unit_signs_and_only_the_centre_dispatches(town):
         hotline.dispatch_order(order=order, department=town["other_unit"], by=foreign_centre)
     with pytest.raises(HotlineError, match="unit of this township"):
         hotline.dispatch_order(
-            order=hotline.send_back_order(order=order, by=town["officer"], reason="remit", explanation="不属本单位职责"),
+            order=hotline.send_back_order(
+                order=order, by=town["officer"], reason="remit", explanation="不属本单位职责"
+            ),
             department=DepartmentFactory(),
             by=town["centre"],
         )
@@ -156,10 +165,16 @@ def test_only_the_unit_signs_and_only_the_centre_dispatches(town):
 def test_a_send_back_is_possible_until_the_same_time_the_next_working_day(town):
     # dispatched on Friday 4 December at 16:00: until Monday 7 December 16:00
     order = received(town, at=local(2026, 12, 4, 9, 0))
-    order = hotline.dispatch_order(order=order, department=town["unit"], by=town["centre"], at=local(2026, 12, 4, 16, 0))
+    order = hotline.dispatch_order(
+        order=order, department=town["unit"], by=town["centre"], at=local(2026, 12, 4, 16, 0)
+    )
     with pytest.raises(HotlineError, match="within one working day"):
         hotline.send_back_order(
-            order=order, by=town["officer"], reason="remit", explanation="属市场监管", at=local(2026, 12, 7, 16, 1)
+            order=order,
+            by=town["officer"],
+            reason="remit",
+            explanation="属市场监管",
+            at=local(2026, 12, 7, 16, 1),
         )
     order = hotline.send_back_order(
         order=order,
@@ -178,41 +193,69 @@ def test_a_send_back_is_possible_until_the_same_time_the_next_working_day(town):
 
 def test_a_send_back_needs_a_reason_and_a_forced_order_cannot_be_sent_back(town):
     order = received(town)
-    order = hotline.dispatch_order(order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, 10, 0))
+    order = hotline.dispatch_order(
+        order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, 10, 0)
+    )
     with pytest.raises(HotlineError) as refused:
-        hotline.send_back_order(order=order, by=town["officer"], reason="", explanation=" ", at=local(2026, 9, 28, 11, 0))
+        hotline.send_back_order(
+            order=order, by=town["officer"], reason="", explanation=" ", at=local(2026, 9, 28, 11, 0)
+        )
     assert set(refused.value.field_errors) == {"reason", "explanation"}
-    order = hotline.send_back_order(order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, 11, 0))
+    order = hotline.send_back_order(
+        order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, 11, 0)
+    )
     with pytest.raises(HotlineError, match="Say why"):
         hotline.force_assign_order(order=order, department=town["unit"], by=town["centre"], note="")
     order = hotline.force_assign_order(
-        order=order, department=town["unit"], by=town["centre"], note="属地管理，由城管牵头", at=local(2026, 9, 28, 14, 0)
+        order=order,
+        department=town["unit"],
+        by=town["centre"],
+        note="属地管理，由城管牵头",
+        at=local(2026, 9, 28, 14, 0),
     )
     assert order.is_forced and order.status == S.ASSIGNED
     with pytest.raises(HotlineError, match="cannot be sent back"):
-        hotline.send_back_order(order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, 15, 0))
+        hotline.send_back_order(
+            order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, 15, 0)
+        )
 
 
 def test_an_order_is_sent_back_at_most_twice(town):
     order = received(town)
     for hour in (9, 11):
-        order = hotline.dispatch_order(order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, hour, 0))
-        order = hotline.send_back_order(order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, hour, 30))
-    order = hotline.dispatch_order(order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, 14, 0))
+        order = hotline.dispatch_order(
+            order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, hour, 0)
+        )
+        order = hotline.send_back_order(
+            order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, hour, 30)
+        )
+    order = hotline.dispatch_order(
+        order=order, department=town["unit"], by=town["centre"], at=local(2026, 9, 28, 14, 0)
+    )
     with pytest.raises(HotlineError, match="sent back 2 times"):
-        hotline.send_back_order(order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, 14, 30))
+        hotline.send_back_order(
+            order=order, by=town["officer"], reason="remit", explanation="x", at=local(2026, 9, 28, 14, 30)
+        )
 
 
 def test_an_extension_is_asked_before_the_deadline_and_moves_it_when_approved(town):
     order = signed(town)
     with pytest.raises(HotlineError, match="before the deadline"):
-        hotline.request_extension(order=order, by=town["officer"], amount=3, reason="需检测", at=local(2026, 10, 15, 9, 0))
-    extension = hotline.request_extension(order=order, by=town["officer"], amount=3, reason="需第三方检测", at=local(2026, 10, 12, 9, 0))
+        hotline.request_extension(
+            order=order, by=town["officer"], amount=3, reason="需检测", at=local(2026, 10, 15, 9, 0)
+        )
+    extension = hotline.request_extension(
+        order=order, by=town["officer"], amount=3, reason="需第三方检测", at=local(2026, 10, 12, 9, 0)
+    )
     with pytest.raises(HotlineError, match="already waiting"):
-        hotline.request_extension(order=order, by=town["officer"], amount=2, reason="x", at=local(2026, 10, 12, 9, 5))
+        hotline.request_extension(
+            order=order, by=town["officer"], amount=2, reason="x", at=local(2026, 10, 12, 9, 5)
+        )
     with pytest.raises(HotlineError, match="command centre"):
         hotline.decide_extension(extension=extension, by=town["officer"], approve=True)
-    hotline.decide_extension(extension=extension, by=town["centre"], approve=True, at=local(2026, 10, 12, 10, 0))
+    hotline.decide_extension(
+        extension=extension, by=town["centre"], approve=True, at=local(2026, 10, 12, 10, 0)
+    )
     order.refresh_from_db()
     assert order.due_date == date(2026, 10, 19)  # 14 Oct + 3 working days: 15, 16, 19
     sms = OutboxMessage.objects.get(channel="sms", idempotency_key__startswith="hotline-extension-sms")
@@ -225,12 +268,17 @@ def test_the_reply_reaches_the_caller_and_the_platform_once(town):
     order = signed(town)
     reply = "已责令工地22时后停止施工，并立案调查。"
     for _attempt in range(2):
-        order = hotline.reply_to_caller(order=order, by=town["officer"], reply=reply, at=local(2026, 10, 9, 10, 0))
+        order = hotline.reply_to_caller(
+            order=order, by=town["officer"], reply=reply, at=local(2026, 10, 9, 10, 0)
+        )
     assert order.status == S.REPLIED and order.clock_stopped_at == local(2026, 10, 9, 10, 0)
     platform = OutboxMessage.objects.get(channel="platform")
     assert platform.recipient == "hotline12345"
     assert '"order_id": "GD20261201000123"' in platform.body and reply in platform.body
-    assert OutboxMessage.objects.filter(channel="sms", idempotency_key__startswith="hotline-reply-sms").count() == 1
+    assert (
+        OutboxMessage.objects.filter(channel="sms", idempotency_key__startswith="hotline-reply-sms").count()
+        == 1
+    )
     with pytest.raises(InvalidTransition):
         hotline.sign_for_order(order=order, by=town["officer"])
 
@@ -244,26 +292,39 @@ def test_a_caller_who_asked_for_confidentiality_gets_no_sms(town):
 
 def test_dissatisfied_for_the_units_fault_is_redone_with_a_fresh_limit(town):
     order = signed(town)
-    order = hotline.reply_to_caller(order=order, by=town["officer"], reply="已处理", at=local(2026, 10, 9, 10, 0))
+    order = hotline.reply_to_caller(
+        order=order, by=town["officer"], reply="已处理", at=local(2026, 10, 9, 10, 0)
+    )
     with pytest.raises(HotlineError) as refused:
         hotline.record_follow_up(order=order, by=town["centre"], result="dissatisfied")
     assert "unit_at_fault" in refused.value.field_errors
     order = hotline.record_follow_up(
-        order=order, by=town["centre"], result="dissatisfied", unit_at_fault=True, note="仍在施工", at=local(2026, 10, 12, 9, 0)
+        order=order,
+        by=town["centre"],
+        result="dissatisfied",
+        unit_at_fault=True,
+        note="仍在施工",
+        at=local(2026, 10, 12, 9, 0),
     )
     assert order.status == S.SIGNED and order.redo_count == 1
     assert order.due_date == date(2026, 10, 21)  # 7 working days after 12 Oct
-    order = hotline.reply_to_caller(order=order, by=town["officer"], reply="已停工并处罚", at=local(2026, 10, 14, 10, 0))
+    order = hotline.reply_to_caller(
+        order=order, by=town["officer"], reply="已停工并处罚", at=local(2026, 10, 14, 10, 0)
+    )
     # the second reply is a new platform message (another key), not a resend of the first
     assert OutboxMessage.objects.filter(channel="platform").count() == 2
-    order = hotline.record_follow_up(order=order, by=town["centre"], result="satisfied", at=local(2026, 10, 15, 9, 0))
+    order = hotline.record_follow_up(
+        order=order, by=town["centre"], result="satisfied", at=local(2026, 10, 15, 9, 0)
+    )
     assert order.status == S.CLOSED and order.closed_at == local(2026, 10, 15, 9, 0)
 
 
 def test_dissatisfied_for_other_reasons_closes_with_the_result_kept(town):
     order = signed(town)
     order = hotline.reply_to_caller(order=order, by=town["officer"], reply="不属于政府职责，已解释")
-    order = hotline.record_follow_up(order=order, by=town["centre"], result="dissatisfied", unit_at_fault=False)
+    order = hotline.record_follow_up(
+        order=order, by=town["centre"], result="dissatisfied", unit_at_fault=False
+    )
     assert order.status == S.CLOSED and order.follow_up_unit_at_fault is False
 
 
