@@ -24,4 +24,18 @@ class GridConfig(AppConfig):
             ),
             number_series="RX",
         )
+        from township.org.roles import Role, grant
+
+        viewing = ("grid.view_hotlineorder", "grid.view_hotlinesendback", "grid.view_hotlineextension")
+        for role in (Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_HEAD):
+            grant(role, *viewing)
+        from township import nav
+
+        nav.register(
+            _("12345 work orders"),
+            "grid-hotline-orders",
+            roles={Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_HEAD, Role.ENFORCEMENT_OFFICER},
+            order=40,
+            needs_township=True,
+        )
         # --- end hotline ---

@@ -1,5 +1,5 @@
 from township.casework.workflow import InvalidTransition
-from township.errors import DomainError
+from township.errors import Conflict, DomainError
 
 
 class HotlineError(DomainError):
@@ -8,3 +8,7 @@ class HotlineError(DomainError):
 
 class OrderNotPossible(InvalidTransition, HotlineError):
     pass
+
+
+class OrderStateConflict(Conflict, HotlineError):
+    """The order is not in the state the request needs (answers 409)."""

@@ -524,7 +524,14 @@ def reply_to_caller(*, order: HotlineOrder, by, reply: str, at=None) -> HotlineO
 
 
 def record_follow_up(
-    *, order: HotlineOrder, by, result: str, unit_at_fault: bool | None = None, note: str = "", at=None
+    *,
+    order: HotlineOrder,
+    by,
+    result: str,
+    unit_at_fault: bool | None = None,
+    note: str = "",
+    platform=None,
+    at=None,
 ) -> HotlineOrder:
     """回访: satisfied or basically satisfied closes the order; dissatisfied for the unit's fault sends it
     back to the same unit to be handled again (重新办理) with a fresh reply limit; dissatisfied for other
@@ -540,23 +547,28 @@ def record_follow_up(
         )
     with transaction.atomic():
         order = lock(order)
-        _require_centre(order, by)
+        if platform is None:
+            _require_centre(order, by)
+        elif platform.township_id != order.township_id:
+            raise HotlineError(_("This work order is not in your area."), code="scope")
+        label = _("12345 platform") if platform is not None else None
         order.follow_up_result, order.followed_up_at = result, at
         order.follow_up_unit_at_fault = unit_at_fault if result == FollowUpResult.DISSATISFIED else None
         append_entry(
             order,
             action="follow-up",
             actor=by,
+            actor_label=label,
             at=at,
             note=(f"{FollowUpResult(result).label} {note}").strip()[:500],
         )
         if result == FollowUpResult.DISSATISFIED and unit_at_fault:
-            transition(order, to=S.SIGNED, actor=by, action="redo", at=at, note=note[:500])
+            transition(order, to=S.SIGNED, actor=by, action="redo", at=at, note=note[:500], actor_label=label)
             order.redo_count += 1
             value, unit = limits.limit(order.urgency, "reply")
             start_clock(order, at=at, limit_value=value, limit_unit=unit)
         else:
-            transition(order, to=S.CLOSED, actor=by, action="close", at=at)
+            transition(order, to=S.CLOSED, actor=by, action="close", at=at, actor_label=label)
             order.closed_at = at
         order.save()
     return order
