@@ -58,7 +58,7 @@ def run_import(rows, user=None, headers=COLUMNS):
 
 
 def row_errors(result) -> dict[int, dict]:
-    return {r.number: {k: v for k, v in r.error_dict.items()} for r in result.invalid_rows}
+    return {r.number: dict(r.error_dict) for r in result.invalid_rows}
 
 
 def test_import_registers_entities_and_reads_chinese_terms(township):
