@@ -269,6 +269,7 @@ def run() -> int:
     say("loading demo data (idempotent) ...")
     manage(env, "seed_demo")
     manage(env, "load_demo_catalog")
+    manage(env, "load_demo_entities")
     manage(env, "load_demo_applications")
     manage(env, "load_demo_reviews")
 

@@ -39,6 +39,29 @@
       if (input && !input.value && pair[1]) { input.value = pair[1]; }
     });
   });
+  // The market-entity register: a credit code that matches fills the empty fields; a name search offers
+  // matches, and picking one fills the enterprise's name, code and legal representative (as applicant).
+  function fillEntity(pick, overwrite) {
+    [["id_enterprise_name", pick.dataset.name], ["id_credit_code", pick.dataset.code],
+     ["id_applicant_name", pick.dataset.representative]].forEach(function (pair) {
+      var input = document.getElementById(pair[0]);
+      if (input && pair[1] && (overwrite || !input.value)) { input.value = pair[1]; }
+    });
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "known-entity") { return; }
+    var picks = event.detail.target.querySelectorAll(".entity-pick");
+    var code = document.getElementById("id_credit_code");
+    if (picks.length === 1 && code && code.value.trim().toUpperCase() === picks[0].dataset.code) { fillEntity(picks[0], false); }
+  });
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest && event.target.closest("#known-entity .entity-pick");
+    if (!pick) { return; }
+    fillEntity(pick, true);
+    var kind = document.querySelector('input[name=applicant_kind][value=enterprise]');
+    if (kind) { kind.checked = true; }
+    document.getElementById("known-entity").innerHTML = "";
+  });
   // After choosing an item from the results, clear the list and move on to the applicant.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "checklist") {
