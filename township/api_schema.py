@@ -1,6 +1,7 @@
 """The API schema class: every operation documents the error responses it can give."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -38,3 +39,13 @@ class AutoSchema(SpectacularAutoSchema):
                     OpenApiResponse(ErrorSerializer, description=description), code, direction=direction
                 )
         return responses
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """The machine APIs' key (township.api_keys): the `X-Api-Key` header (or `api_key` for Open311)."""
+
+    target_class = "township.api_keys.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
