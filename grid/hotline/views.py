@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grid.hotline import services as hotline
 from grid.hotline.errors import HotlineError
+from grid.hotline.importer import ImportRefused, import_orders
 from grid.hotline.selectors import orders_for
 from grid.models.hotline import (
     ExtensionDecision,
@@ -282,3 +283,32 @@ def order_action(request, pk, action):
         return _detail(request, order, {action: form})
     messages.success(request, _("Saved."))
     return redirect("grid-hotline-order", pk=order.pk)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel file of work orders (.xlsx)"))
+
+
+@staff_required
+def import_orders_page(request):
+    """The centre takes in a spreadsheet of orders from the platform: all rows or none."""
+    if not _is_centre(request.user):
+        raise PermissionDenied(_("Only the command centre imports work orders."))
+    profile = getattr(request.user, "staff_profile", None)
+    if profile is None or profile.township_id is None:
+        raise PermissionDenied(_("Import work orders as staff of a township."))
+    report, form = None, ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                report = import_orders(
+                    township=profile.township, upload=form.cleaned_data["file"], by=request.user
+                )
+            except ImportRefused as refused:
+                report = refused.report
+                form.add_error(None, refused.message)
+            except HotlineError as error:
+                add_to_form(form, error)
+    status = 400 if form.errors else 200
+    return render(request, "grid/hotline/import.html", {"form": form, "report": report}, status=status)

@@ -1,0 +1,111 @@
+"""Excel import of work orders: every fault named by row and column, all or nothing, no duplicates."""
+
+import io
+from datetime import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import Workbook
+
+from grid.hotline.errors import HotlineError
+from grid.hotline.importer import ImportRefused, import_orders
+from grid.models.hotline import HotlineOrder, HotlineSource
+from tests.factories import TownshipFactory, make_staff
+from township.org.roles import Role
+
+pytestmark = pytest.mark.django_db
+HEADER = ["工单编号", "热线单号", "紧急程度", "诉求类型", "标题", "诉求内容", "来电时间", "联系电话", "纬度"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def workbook(rows, header=HEADER, name="orders.xlsx"):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def good_row(n, **overrides):
+    row = [
+        f"GD{n:06d}",
+        f"12345-{n:06d}",
+        "一般",
+        "投诉",
+        "占道经营",
+        "菜场门口占道",
+        datetime(2026, 11, 30, 9, n % 60),
+        "13800001234",
+        "31.9",
+    ]
+    for index, value in overrides.items():
+        row[int(index)] = value
+    return row
+
+
+def test_a_clean_file_is_imported_and_importing_it_again_adds_nothing():
+    township = TownshipFactory()
+    centre = make_staff(Role.COMMAND_CENTRE, township=township)
+    report = import_orders(township=township, upload=workbook([good_row(n) for n in range(5)]), by=centre)
+    assert (report.created, report.already_received) == (5, 0)
+    assert set(HotlineOrder.objects.values_list("source", flat=True)) == {HotlineSource.IMPORT}
+    order = HotlineOrder.objects.get(platform_order_id="GD000003")
+    assert order.urgency == "general" and order.kind == "complaint"
+    report = import_orders(township=township, upload=workbook([good_row(n) for n in range(7)]), by=centre)
+    assert (report.created, report.already_received) == (2, 5)
+    assert HotlineOrder.objects.count() == 7
+
+
+def test_a_file_with_faults_imports_nothing_and_names_each_fault():
+    township = TownshipFactory()
+    centre = make_staff(Role.COMMAND_CENTRE, township=township)
+    rows = [
+        good_row(1),
+        good_row(2, **{"2": "很急"}),
+        good_row(3, **{"8": "95"}),
+        good_row(1),
+        good_row(4, **{"6": "昨天"}),
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        import_orders(township=township, upload=workbook(rows), by=centre)
+    faults = {(row, column) for row, column, _message in refused.value.report.errors}
+    assert faults == {(3, "紧急程度"), (4, "纬度"), (5, "工单编号"), (6, "来电时间")}
+    assert not HotlineOrder.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("orders.csv", b"a,b"), "Excel file"),
+        (SimpleUploadedFile("orders.xlsx", b"PK not really a zip"), "not a real Excel"),
+        (workbook([good_row(1)], header=["工单编号", "标题"]), "columns are missing"),
+    ],
+)
+def test_files_that_are_not_order_sheets_are_refused_clearly(upload, message):
+    township = TownshipFactory()
+    with pytest.raises(HotlineError, match=message):
+        import_orders(township=township, upload=upload, by=make_staff(Role.COMMAND_CENTRE, township=township))
+
+
+def test_the_import_page_is_the_centres_and_shows_the_faults(client):
+    township = TownshipFactory()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(make_staff(Role.ENFORCEMENT_OFFICER, township=township))
+    assert client.get(reverse("grid-hotline-import")).status_code == 403
+    client.force_login(make_staff(Role.COMMAND_CENTRE, township=township))
+    answer = client.post(reverse("grid-hotline-import"), {"file": workbook([good_row(1, **{"2": "很急"})])})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "nothing was imported" in page and "紧急程度" in page
+    answer = client.post(reverse("grid-hotline-import"), {"file": workbook([good_row(1)])})
+    assert answer.status_code == 200 and "Imported: 1." in answer.content.decode()
