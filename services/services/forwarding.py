@@ -156,7 +156,9 @@ def receive_handover(*, handover: Handover, clerk, at=None) -> Handover:
     if not clerk.has_perm("services.change_application") or village_point_of(clerk) is not None:
         raise IntakeError(_("The service hall's clerks sign for hand-over lists."))
     with transaction.atomic():
-        handover = Handover.objects.select_for_update(of=("self",)).select_related("document").get(pk=handover.pk)
+        handover = (
+            Handover.objects.select_for_update(of=("self",)).select_related("document").get(pk=handover.pk)
+        )
         profile = getattr(clerk, "staff_profile", None)
         if profile is None or profile.township_id != handover.township_id:
             raise IntakeError(_("This hand-over list belongs to another township."))

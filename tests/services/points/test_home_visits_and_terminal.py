@@ -35,7 +35,9 @@ def test_a_door_to_door_visit_records_the_agent_and_the_residents_consent():
     net = Network()
     member = net.grid_member()
     visit = _visit(net, net.town_item)
-    schedule_home_visit(visit=visit, by=net.village_clerk, agent=member, when=timezone.now() + timedelta(days=1))
+    schedule_home_visit(
+        visit=visit, by=net.village_clerk, agent=member, when=timezone.now() + timedelta(days=1)
+    )
     with pytest.raises(IntakeError) as refused:
         take_application_at_home(visit=visit, agent=member, checklist={}, consent_method="", consent_note="")
     assert {"consent_method", "consent_note"} <= set(refused.value.field_errors)
@@ -74,7 +76,9 @@ def test_the_agent_takes_the_application_on_a_phone_width_page(client):
     net = Network()
     member = net.grid_member()
     visit = _visit(net, net.town_item)
-    schedule_home_visit(visit=visit, by=net.village_clerk, agent=member, when=timezone.now() + timedelta(hours=2))
+    schedule_home_visit(
+        visit=visit, by=net.village_clerk, agent=member, when=timezone.now() + timedelta(hours=2)
+    )
     client.force_login(member)
     page = client.get(reverse("services-home-visit", args=[visit.pk]))
     assert 'id="take-application"' in page.content.decode()
@@ -123,7 +127,11 @@ def test_the_terminal_account_cannot_reach_any_staff_page(client):
             continue
         checked.add(path)
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"] == home, (name, path, response.status_code)
+        assert response.status_code == 302 and response["Location"] == home, (
+            name,
+            path,
+            response.status_code,
+        )
     namespaces = {p.split("/")[1] for p in checked}
     assert {"admin", "services", "approvals", "org", "inbox", "api", "accounts", "device"} <= namespaces
     assert client.get(home).status_code == 200

@@ -81,7 +81,9 @@ def test_a_village_point_refuses_to_accept_a_town_level_item_and_forwards_it_ins
     assert application.number
     reception = Reception.objects.get(application=application)
     assert reception.is_forwarded and reception.slip_id is not None
-    assert client.get(reverse("services-application-document", args=[application.pk, "slip"])).status_code == 200
+    assert (
+        client.get(reverse("services-application-document", args=[application.pk, "slip"])).status_code == 200
+    )
 
 
 def test_the_service_refuses_a_village_clerk_accepting_a_town_level_item(net):
@@ -177,7 +179,9 @@ def test_another_townships_clerk_cannot_see_or_sign_for_a_hand_over_list(client,
     assert client.get(reverse("services-handover-pdf", args=[handover.pk])).status_code == 200
 
 
-def test_the_hall_lists_arriving_hand_over_lists_without_a_query_per_row(client, net, django_assert_max_num_queries):
+def test_the_hall_lists_arriving_hand_over_lists_without_a_query_per_row(
+    client, net, django_assert_max_num_queries
+):
     for _ in range(3):
         application = _received(net, net.town_item)
         forward_application(application=application, clerk=net.village_clerk)
@@ -189,7 +193,9 @@ def test_the_hall_lists_arriving_hand_over_lists_without_a_query_per_row(client,
 
 
 def test_the_guide_says_where_an_item_can_be_handled(client, net):
-    village = client.get(reverse("services-guide", args=[net.village_item.implementation_code])).content.decode()
+    village = client.get(
+        reverse("services-guide", args=[net.village_item.implementation_code])
+    ).content.decode()
     town = client.get(reverse("services-guide", args=[net.town_item.implementation_code])).content.decode()
     assert "桃园村便民服务站" in village and "桃园村便民服务站" in town
     assert 'id="guide-places"' in village
