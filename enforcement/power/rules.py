@@ -117,13 +117,16 @@ class NumberFormat:
     sequence_source: str
 
 
+MAX_AMOUNT = Decimal("1e10")  # what the amount columns (12 digits, 2 decimals) can hold
+
+
 def money(value) -> Decimal:
     """An amount in yuan as a Decimal, refusing what is not a finite amount of 0 or more."""
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError, TypeError):
         raise RulesError(_("“%(value)s” is not an amount in yuan.") % {"value": value}) from None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
         raise RulesError(_("“%(value)s” is not an amount in yuan.") % {"value": value})
     if amount != amount.quantize(Decimal("0.01")):
         raise RulesError(_("An amount has at most two decimals (fen)."))
