@@ -271,6 +271,7 @@ def run() -> int:
     manage(env, "load_demo_catalog")
     manage(env, "load_demo_applications")
     manage(env, "load_demo_reviews")
+    manage(env, "load_demo_power")  # enforcement: power list, squads, officers
 
     children: list[tuple[str, subprocess.Popen]] = []
 
