@@ -82,7 +82,7 @@ def _replace_bands(version: PowerMatterVersion, bands: Iterable[Mapping]) -> Non
     DiscretionBand.objects.bulk_create(rows)
 
 
-def _band_data(band: DiscretionBand) -> dict:
+def band_data(band: DiscretionBand) -> dict:
     return {name: copy.deepcopy(getattr(band, name)) for name in BAND_FIELDS}
 
 
@@ -151,7 +151,7 @@ def revise_matter(
             created_by=by,
             **{name: copy.deepcopy(getattr(base, name)) for name in CONTENT_FIELDS},
         )
-        base_bands = [_band_data(b) for b in base.bands.order_by("position", "pk")]
+        base_bands = [band_data(b) for b in base.bands.order_by("position", "pk")]
     for name, value in changes.items():
         setattr(draft, name, value)
     if change_note:
