@@ -23,6 +23,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("approvals/", include("approvals.urls")),
     path("grid/", include("grid.urls")),
+    path("enforcement/", include("enforcement.urls")),
     path("inbox/", include("township.notify.urls")),
     path("entities/", include("township.entities.urls")),
     path("api/", include("services.api")),

@@ -1,8 +1,20 @@
 """Enforcement: the power list (power), cases (cases), and later inspections and credit."""
 
+# ---- power list and configuration (helper "power") ----
+from enforcement.models.config import (
+    DocumentNumberFormat,
+    DocumentType,
+    EnforcementRuleSet,
+    HearingThreshold,
+    PartyType,
+    SequenceSource,
+)
 from enforcement.models.power import (
+    AmountBasis,
     DiscretionBand,
     DiscretionTier,
+    Harm,
+    ImmutableVersion,
     PowerChannel,
     PowerKind,
     PowerMatter,
@@ -11,11 +23,21 @@ from enforcement.models.power import (
 )
 
 __all__ = [
+    # ---- power list and configuration (helper "power") ----
+    "AmountBasis",
     "DiscretionBand",
     "DiscretionTier",
+    "DocumentNumberFormat",
+    "DocumentType",
+    "EnforcementRuleSet",
+    "Harm",
+    "HearingThreshold",
+    "ImmutableVersion",
+    "PartyType",
     "PowerChannel",
     "PowerKind",
     "PowerMatter",
     "PowerMatterVersion",
     "PowerStatus",
+    "SequenceSource",
 ]

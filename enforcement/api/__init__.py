@@ -1,0 +1,1 @@
+"""Enforcement: REST API (DRF viewsets and serializers), one module per part."""
