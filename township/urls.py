@@ -23,6 +23,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("approvals/", include("approvals.urls")),
     path("inbox/", include("township.notify.urls")),
+    path("command/", include("command_center.urls")),
     path("api/", include("services.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
