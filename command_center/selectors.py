@@ -638,7 +638,9 @@ def dashboard(township_ids, first: date, last: date, *, today=None) -> dict:
     township_ids = list(township_ids)
     found = figures(township_ids, first, last, today=today)
     loops = []
-    for loop in dict.fromkeys(f.loop for f in found):
+    registered = list(m.LOOP_LABELS)
+    present = dict.fromkeys(f.loop for f in found)
+    for loop in sorted(present, key=lambda k: registered.index(k) if k in registered else len(registered)):
         loops.append(
             {
                 "key": loop,
@@ -873,14 +875,12 @@ def _latest_urgings(by_ct: dict) -> dict:
 
 
 def warning_counts(user) -> dict:
-    """{"yellow": n, "red": n} over the user's board (亮牌), one query per case type and table."""
-    rows = warning_rows(user)
-    if rows is None:
-        return {"yellow": 0, "red": 0}
-    counts = defaultdict(int)
-    for row in rows:
-        counts[row["level"]] += 1
-    return {"yellow": counts[WarningLevel.YELLOW], "red": counts[WarningLevel.RED]}
+    """{"yellow": n, "red": n} over the user's board (亮牌): two counts of the board's union."""
+    found = {}
+    for name, level in (("yellow", WarningLevel.YELLOW), ("red", WarningLevel.RED)):
+        rows = warning_rows(user, BoardFilter(level=level))
+        found[name] = rows.count() if rows is not None else 0
+    return found
 
 
 def warning_counts_for_townships(township_ids) -> dict:
@@ -1004,6 +1004,8 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
     first, last = month_bounds(month)
     indicators = list(scheme.indicators.all())
     rates = m.rate_indicators()
+    for ind in indicators:
+        ind.label = rates[ind.indicator].label if ind.indicator in rates else ind.indicator
     needed = set()
     for ind in indicators:
         t = rates.get(ind.indicator)
