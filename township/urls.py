@@ -26,6 +26,7 @@ urlpatterns = [
     path("enforcement/", include("enforcement.urls")),
     path("inbox/", include("township.notify.urls")),
     path("entities/", include("township.entities.urls")),
+    path("command/", include("command_center.urls")),
     path("api/", include("services.api")),
     path("api/hotline/", include("grid.hotline.api")),
     path("api/", include("township.entities.api")),
