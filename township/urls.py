@@ -24,8 +24,10 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("inbox/", include("township.notify.urls")),
     path("entities/", include("township.entities.urls")),
+    path("enforcement/", include("enforcement.urls")),
     path("api/", include("services.api")),
     path("api/", include("township.entities.api")),
+    path("api/enforcement/", include("enforcement.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
