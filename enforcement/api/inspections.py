@@ -49,6 +49,9 @@ class TaskSerializer(serializers.ModelSerializer):
     entity = serializers.CharField(source="entity.credit_code")
     entity_name = serializers.CharField(source="entity.name")
     plan = serializers.CharField(source="draw.plan.code")
+    # plain text: the task's choice sets would collide with other "status" enums in the schema
+    status = serializers.CharField()
+    outcome = serializers.CharField()
 
     class Meta:
         model = InspectionTask
