@@ -29,3 +29,30 @@ class EnforcementConfig(AppConfig):
         grant(Role.COUNTY_ADMIN, *(f"enforcement.{a}_hearingthreshold" for a in ("view", "add", "change")))
         for role in (Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_HEAD, Role.LEGAL_REVIEWER):
             grant(role, "enforcement.view_hearingthreshold")
+        # --- helper "entities" (issue 14): inspections and credit ---
+        from township import nav
+
+        registers = [
+            f"enforcement.{action}_{model}"
+            for model in (
+                "inspectionmatter",
+                "inspector",
+                "inspectorconflict",
+                "inspectionplan",
+                "planstratum",
+            )
+            for action in ("view", "add", "change")
+        ]
+        readers = [
+            "enforcement.view_draw",
+            "enforcement.view_inspectiontask",
+            "enforcement.view_creditrecord",
+            "enforcement.view_creditrepair",
+        ]
+        for role in (Role.DEPARTMENT_HEAD, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN):
+            grant(role, *registers, *readers)
+        grant(Role.COMMAND_CENTRE, "enforcement.view_inspectionplan", *readers)
+        nav.register(
+            _("My inspections"), "enforcement-my-inspections", roles={Role.ENFORCEMENT_OFFICER}, order=30
+        )
+        # --- end "entities" ---

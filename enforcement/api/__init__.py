@@ -1,1 +1,7 @@
-"""Enforcement: REST API (DRF viewsets and serializers), one module per part."""
+"""Enforcement API: one module per part, their routes joined here."""
+
+# --- helper "entities" (issue 14) ---
+from enforcement.api import inspections
+
+urlpatterns: list = [*inspections.urlpatterns]
+# --- end "entities" ---

@@ -9,6 +9,30 @@ from enforcement.models.config import (
     PartyType,
     SequenceSource,
 )
+
+# --- helper "entities" (issue 14): inspections and credit ---
+from enforcement.models.credit import (  # noqa: E402
+    CreditBand,
+    CreditRecord,
+    CreditRepair,
+    CreditSource,
+    RepairStatus,
+)
+from enforcement.models.inspections import (  # noqa: E402
+    Draw,
+    InspectionMatter,
+    InspectionMethod,
+    InspectionOutcome,
+    InspectionPhoto,
+    InspectionPlan,
+    InspectionTask,
+    Inspector,
+    InspectorConflict,
+    PlanStatus,
+    PlanStratum,
+    SamplingUnit,
+    TaskStatus,
+)
 from enforcement.models.power import (
     AmountBasis,
     DiscretionBand,
@@ -21,6 +45,8 @@ from enforcement.models.power import (
     PowerMatterVersion,
     PowerStatus,
 )
+
+# --- end "entities" ---
 
 __all__ = [
     # ---- power list and configuration (helper "power") ----
@@ -41,3 +67,25 @@ __all__ = [
     "PowerStatus",
     "SequenceSource",
 ]
+# --- helper "entities" (issue 14) ---
+__all__ += [
+    "CreditBand",
+    "CreditRecord",
+    "CreditRepair",
+    "CreditSource",
+    "Draw",
+    "InspectionMatter",
+    "InspectionMethod",
+    "InspectionOutcome",
+    "InspectionPhoto",
+    "InspectionPlan",
+    "InspectionTask",
+    "Inspector",
+    "InspectorConflict",
+    "PlanStatus",
+    "PlanStratum",
+    "RepairStatus",
+    "SamplingUnit",
+    "TaskStatus",
+]
+# --- end "entities" ---
