@@ -39,7 +39,12 @@ def ready() -> None:
         "officercredential",
     )
     for role in (Role.ENFORCEMENT_OFFICER, Role.LEGAL_REVIEWER, Role.DEPARTMENT_HEAD):
-        grant(role, *(f"enforcement.view_{m}" for m in models))
+        grant(
+            role,
+            *(f"enforcement.view_{m}" for m in models),
+            "documents.view_issueddocument",
+            "casework.view_timelineentry",
+        )
     for role in (Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN):
         grant(
             role,
