@@ -107,6 +107,10 @@ class World:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> World:
     township = TownshipFactory(short_code="QS", name="青山镇")
     bureau = DepartmentFactory(township=township, code="ZFJ", name="综合行政执法局")
     squad = DepartmentFactory(township=township, code="ZD1", name="第一中队", parent=bureau)

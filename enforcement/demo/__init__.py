@@ -1,0 +1,1 @@
+"""Demo data of the enforcement app: the power list (power), cases (cases)."""
