@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from enforcement.models.cases import (
     CaseOfficer,
@@ -58,12 +58,12 @@ def case_for(user, pk: int) -> EnforcementCase | None:
 
 
 def my_cases(user) -> QuerySet[EnforcementCase]:
-    """The officer's open cases, the nearest time limit first (cases without one last)."""
-    mine = CaseOfficer.objects.filter(case=OuterRef("pk"), officer=user, is_active=True)
+    """The officer's open cases (those they are assigned to; whoever records a clue is), the nearest time
+    limit first, cases without one last."""
+    mine = CaseOfficer.objects.filter(officer=user, is_active=True).values("case_id")
     return (
         cases_visible_to(user)
-        .filter(status__in=OPEN)
-        .filter(Q(Exists(mine)) | Q(reported_by=user, status=S.CLUE))
+        .filter(pk__in=mine, status__in=OPEN)
         .select_related("entity")
         .only(
             "pk",
@@ -80,7 +80,7 @@ def my_cases(user) -> QuerySet[EnforcementCase]:
             "procedure",
             "is_repeat_offence",
         )
-        .order_by("next_due_at", "pk")
+        .order_by(F("next_due_at").asc(nulls_last=True), "pk")
     )
 
 

@@ -244,6 +244,13 @@ def create_clue(
         )
         case.save()
         _label(case, "clue", by=by, note=case.get_source_display(), at=at)
+        credential = valid_credential(by, today) if has_role(by, Role.ENFORCEMENT_OFFICER) else None
+        if credential is not None and in_scope(case, by):
+            # whoever records the clue is its first officer (and finds it in "my cases")
+            CaseOfficer.objects.create(
+                case=case, officer=by, credential=credential, is_lead=True, assigned_at=at
+            )
+            _label(case, "assign-officer", by=by, note=f"{person_name(by)} {credential.number}", at=at)
         clocks.open_working_deadline(
             case,
             kind="clue-check",
