@@ -341,6 +341,11 @@ class PaymentForm(NoNulForm):
     )
 
 
+class DeferralForm(NoNulForm):
+    until = date_field(_("Pay by"))
+    reason = text_field(_("Reason"))
+
+
 class ExtendForm(NoNulForm):
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=365, initial=30)
     reason = text_field(_("Reason"))

@@ -1805,6 +1805,35 @@ def record_payment(*, case, by, paid_on: date, amount, at=None) -> EnforcementCa
     return case
 
 
+def approve_deferral(*, case, by, until: date, reason: str, at=None) -> EnforcementCase:
+    """延期缴纳罚款 (art. 66) on the party's application, approved by the head: the fine is due by `until`,
+    and late fees run only after it (art. 72)."""
+    at = _now(at)
+    reason = _text(reason, "reason", _("Give the reason for the deferral."))
+    with transaction.atomic():
+        case = lock(case)
+        _require_head(by, case)
+        if case.status != S.SERVED or case.paid_on or case.pay_by is None:
+            raise CaseError(_("Only an unpaid fine can be deferred."))
+        if not isinstance(until, date) or until <= case.pay_by:
+            raise CaseError(
+                _("The new date must come after %(day)s.") % {"day": date_format(case.pay_by, "DATE_FORMAT")},
+                field_errors={"until": [_("Too early.")]},
+            )
+        if timezone.localdate(at) > case.pay_by:
+            raise CaseError(
+                _("The payment period has already run out; a deferral is applied for before it ends.")
+            )
+        case.pay_by = until
+        deadline = clocks.open_deadline_of(case, "payment")
+        if deadline is not None:
+            deadline.limit_value = (until - timezone.localdate(deadline.clock_started_at)).days
+            clocks.sync_due(deadline, until)
+        _label(case, "deferral", by=by, note=f"{date_format(until, 'DATE_FORMAT')} — {reason}"[:500], at=at)
+        _save(case)
+    return case
+
+
 def serve_reminder(*, case, by, served_on: date, at=None) -> EnforcementCase:
     """催告书 (行政强制法 art. 35) after the payment period ran out unpaid."""
     at = _now(at)

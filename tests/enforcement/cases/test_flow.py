@@ -883,3 +883,44 @@ def test_an_organisation_may_be_fined_up_to_3000_on_the_spot(world):
         at=local(2026, 6, 5, 9, 0),
     )
     assert case.fine_amount == Decimal("3000.00")
+
+
+def test_a_deferral_moves_the_payment_date_and_the_late_fee_starts_after_it(world):
+    case = full_path(world)
+    services.serve_decision(
+        case=case,
+        by=world.officer,
+        method=ServiceMethod.DIRECT,
+        recipient="张伟",
+        served_at=local(2026, 9, 21, 9, 0),
+        at=local(2026, 9, 21, 9, 0),
+    )
+    with pytest.raises(CaseError, match="must come after"):
+        services.approve_deferral(
+            case=case, by=world.head, until=day(2026, 10, 1), reason="经营困难", at=local(2026, 9, 28, 9, 0)
+        )
+    with pytest.raises(CaseError, match="Only the head"):
+        services.approve_deferral(
+            case=case,
+            by=world.officer,
+            until=day(2026, 11, 9),
+            reason="经营困难",
+            at=local(2026, 9, 28, 9, 0),
+        )
+    services.approve_deferral(
+        case=case, by=world.head, until=day(2026, 11, 9), reason="经营困难", at=local(2026, 9, 28, 9, 0)
+    )
+    case.refresh_from_db()
+    assert case.pay_by == day(2026, 11, 9) and deadline(case, "payment").due_date == day(2026, 11, 9)
+    assert services.late_fee_on(case, day(2026, 11, 9)) == Decimal("0.00")
+    assert services.late_fee_on(case, day(2026, 11, 11)) == Decimal("180.00")  # 2 days x 90 yuan
+
+
+def test_an_overdue_deadline_warns_the_officers_through_the_kernel_sweep(world):
+    from township.casework.sweep import sweep_warning_levels  # noqa: PLC0415 - only this test sweeps
+    from township.notify.models import InboxItem  # noqa: PLC0415 - same
+
+    case = clue(world, at=local(2026, 9, 21, 9, 0))
+    sweep_warning_levels(now=local(2026, 10, 20, 9, 0))  # the clue check ended on 19 Oct
+    assert deadline(case, "clue-check").warning_level == 2
+    assert InboxItem.objects.filter(user=world.officer).exists()
