@@ -14,7 +14,15 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from enforcement.cases import selectors, services
-from enforcement.models.cases import REVIEW_POINTS, EnforcementCase, Publication, ReviewOutcome
+from enforcement.models.cases import (
+    REVIEW_POINTS,
+    CaseSource,
+    CaseStatus,
+    EnforcementCase,
+    Procedure,
+    Publication,
+    ReviewOutcome,
+)
 from township.api_schema import ErrorSerializer
 from township.casework.clock import remaining
 from township.casework.deadlines import deadlines_for
@@ -31,6 +39,11 @@ class DeadlineSerializer(serializers.Serializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
+    # plain strings in the schema (their values are the model's choices), so the enum names of other
+    # apps' "status" and "source" fields do not collide
+    status = serializers.CharField(read_only=True, help_text=", ".join(CaseStatus.values))
+    source = serializers.CharField(read_only=True, help_text=", ".join(CaseSource.values))
+    procedure = serializers.CharField(read_only=True, help_text=", ".join(Procedure.values))
     party = serializers.SerializerMethodField()
     party_code = serializers.SerializerMethodField()
     squad = serializers.CharField(source="department.name")

@@ -211,3 +211,16 @@ def test_the_public_page_shows_decisions_masked(world):
     api = Client().get("/api/enforcement/publications/").json()
     assert api["results"][0]["party_display"] == "王**"
     assert PERSON_ID not in str(api)
+
+
+def test_the_credential_and_publication_admins_are_scoped_to_the_township(world, other_township_officer):
+    admin_user = make_staff(Role.TOWNSHIP_ADMIN, township=world.township, username="zf-admin")
+    page = (
+        client_for(admin_user).get(reverse("admin:enforcement_officercredential_changelist")).content.decode()
+    )
+    assert "320100001" in page and "99000001" not in page
+    far = other_township_officer.enforcement_credentials.get()
+    assert client_for(admin_user).get(
+        reverse("admin:enforcement_officercredential_change", args=[far.pk])
+    ).status_code in (302, 404)
+    assert client_for(admin_user).get(reverse("admin:enforcement_publication_changelist")).status_code == 200
