@@ -56,3 +56,8 @@ class EnforcementConfig(AppConfig):
             _("My inspections"), "enforcement-my-inspections", roles={Role.ENFORCEMENT_OFFICER}, order=30
         )
         # --- end "entities" ---
+        # --- cases (helper "cases") ---
+        from enforcement.cases.apps import ready as cases_ready
+
+        cases_ready()
+        # --- end cases ---

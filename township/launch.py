@@ -273,6 +273,7 @@ def run() -> int:
     manage(env, "load_demo_applications")
     manage(env, "load_demo_reviews")
     manage(env, "load_demo_power")  # enforcement: power list, squads, officers
+    manage(env, "load_demo_cases")  # enforcement: cases at every stage
 
     children: list[tuple[str, subprocess.Popen]] = []
 

@@ -342,6 +342,10 @@ HOTLINE_MAX_SEND_BACKS = env.int("HOTLINE_MAX_SEND_BACKS", default=2)
 HOTLINE_PLATFORM = "hotline12345"  # the NOTIFY_PLATFORMS entry replies go to
 
 CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}
+# Enforcement: the code of the township department that is the enforcement bureau (its squads are its
+# sub-departments); clues handed over by the grid, the hotline and inspections go to it.
+ENFORCEMENT_BUREAU_CODE = env.str("ENFORCEMENT_BUREAU_CODE", default="ZHZF")
+
 # Command centre: departments whose head oversees the whole township (the party-government office), how
 # many past days the nightly rollup recomputes (late corrections), and how often the screens refresh.
 COMMAND_CENTRE_LEADER_DEPARTMENTS = env.list("COMMAND_CENTRE_LEADER_DEPARTMENTS", default=["DZB"])

@@ -1,10 +1,3 @@
-"""Enforcement: Django admin, one module per part."""
+"""Enforcement: Django admin, one module per part (power list, cases, inspections and credit)."""
 
-# ---- power list and configuration (helper "power") ----
-# --- helper "entities" (issue 14) ---
-from enforcement.admin import (  # noqa: F401
-    credit,
-    inspections,
-    power,  # noqa: F401
-)
-# --- end "entities" ---
+from enforcement.admin import cases, credit, inspections, power  # noqa: F401 - each registers its admins

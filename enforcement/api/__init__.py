@@ -1,7 +1,6 @@
-"""Enforcement API: one module per part, their routes joined here."""
+"""Enforcement: REST API, one module per part; `urlpatterns` collects them (mounted at /api/enforcement/)."""
 
-# --- helper "entities" (issue 14) ---
 from enforcement.api import inspections
+from enforcement.api.cases import urlpatterns as case_urls
 
-urlpatterns: list = [*inspections.urlpatterns]
-# --- end "entities" ---
+urlpatterns: list = [*case_urls, *inspections.urlpatterns]

@@ -89,3 +89,39 @@ __all__ += [
     "TaskStatus",
 ]
 # --- end "entities" ---
+
+# --- cases (helper "cases") ---
+from enforcement.models.cases import (  # noqa: E402
+    CaseOfficer,
+    CollectiveDiscussion,
+    EnforcementCase,
+    EvidenceItem,
+    Hearing,
+    InvestigationRecord,
+    LegalReview,
+    OfficerCredential,
+    PenaltyProposal,
+    PreservationMeasure,
+    Publication,
+    Recusal,
+    ServiceRecord,
+    Suspension,
+)
+
+__all__ += [
+    "CaseOfficer",
+    "CollectiveDiscussion",
+    "EnforcementCase",
+    "EvidenceItem",
+    "Hearing",
+    "InvestigationRecord",
+    "LegalReview",
+    "OfficerCredential",
+    "PenaltyProposal",
+    "PreservationMeasure",
+    "Publication",
+    "Recusal",
+    "ServiceRecord",
+    "Suspension",
+]
+# --- end cases ---

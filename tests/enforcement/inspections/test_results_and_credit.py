@@ -78,12 +78,12 @@ def test_only_the_drawn_team_records_and_bad_input_is_refused(bureau, task):
 
 
 def test_a_transferred_finding_goes_through_the_clue_hook(task):
-    handed = []
+    handed, wired = [], hooks._handler
     hooks.set_clue_handler(lambda t, *, by: handed.append((t.pk, by.pk)) or "QS-AJ-2026-000007")
     try:
         recorded = record_result(task=task, by=member(task), outcome="transferred", findings="无证经营")
     finally:
-        hooks.set_clue_handler(None)
+        hooks.set_clue_handler(wired)
     assert handed == [(task.pk, member(task).pk)] and recorded.clue_reference == "QS-AJ-2026-000007"
 
 
@@ -91,12 +91,13 @@ def test_a_failing_clue_hook_leaves_the_task_unrecorded(task):
     def broken(t, *, by):
         raise RuntimeError("case service down")
 
+    wired = hooks._handler
     hooks.set_clue_handler(broken)
     try:
         with pytest.raises(RuntimeError):
             record_result(task=task, by=member(task), outcome="transferred", findings="无证经营")
     finally:
-        hooks.set_clue_handler(None)
+        hooks.set_clue_handler(wired)
     task.refresh_from_db()
     assert task.status == TaskStatus.OPEN and not task.outcome
 
@@ -198,3 +199,16 @@ def test_the_township_score_is_derived_and_feeds_the_strata(bureau, entity):
         entity.pk: "B",
         bureau.entities[1].pk: "A",
     }
+
+
+def test_a_transferred_finding_becomes_a_clue_of_the_enforcement_bureau(task):
+    from enforcement.models import EnforcementCase
+    from township.org.models import Department
+
+    bureau, _created = Department.objects.get_or_create(
+        township=task.township, code="ZHZF", defaults={"name": "综合行政执法局"}
+    )
+    recorded = record_result(task=task, by=member(task), outcome="transferred", findings="无证经营")
+    case = EnforcementCase.objects.get()
+    assert recorded.clue_reference == case.number and case.department == bureau
+    assert case.source == "random_inspection" and case.source_id == task.pk

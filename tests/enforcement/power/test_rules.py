@@ -12,7 +12,7 @@ from enforcement.power import rules
 from tests.factories import TownshipFactory
 from township.casework.models import LimitUnit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

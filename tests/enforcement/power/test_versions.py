@@ -8,7 +8,7 @@ from enforcement.models import DiscretionBand, ImmutableVersion, PowerMatterVers
 from enforcement.power import services
 from tests.enforcement.power.factories import make_matter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_published_matter_has_one_version_in_force_with_its_bands():

@@ -1,0 +1,38 @@
+"""Clues handed over by other loops: a random-inspection finding, a grid event, a 12345 order. Each
+becomes a clue of the township's enforcement bureau (settings.ENFORCEMENT_BUREAU_CODE), linked both ways
+(the case keeps the source row; a second hand-over returns the same case)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from enforcement.cases.services import CaseError, create_clue_from_source
+from enforcement.models.cases import CaseSource
+from township.org.models import Department
+
+
+def bureau_of(township) -> Department:
+    bureau = Department.objects.filter(
+        township=township, code=settings.ENFORCEMENT_BUREAU_CODE, is_active=True
+    ).first()
+    if bureau is None:
+        raise CaseError(
+            _("%(township)s has no enforcement bureau (department %(code)s) to take the clue.")
+            % {"township": township.name, "code": settings.ENFORCEMENT_BUREAU_CODE}
+        )
+    return bureau
+
+
+def clue_from_inspection(task, *, by) -> str:
+    """The inspections' hook (enforcement.inspections.hooks): the clue's number."""
+    case = create_clue_from_source(
+        source_record=task,
+        source=CaseSource.RANDOM_INSPECTION,
+        department=bureau_of(task.township),
+        by=by,
+        summary=(task.findings or _("Random inspection finding")),
+        place=(task.entity.address or task.entity.name)[:200],
+        discovered_on=task.inspected_on,
+    )
+    return case.number
