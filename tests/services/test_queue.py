@@ -2,7 +2,7 @@
 kiosk and display pages, statistics from the database, and who may do what."""
 
 import threading
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -33,8 +33,8 @@ def township():
     return TownshipFactory()
 
 
-def booked_today(township, resident, minutes_from_now=10):
-    start = timezone.now() + timedelta(minutes=minutes_from_now)
+def booked_today(township, resident, minutes_from_now=10, now=None):
+    start = (now or timezone.now()) + timedelta(minutes=minutes_from_now)
     slot = AppointmentSlot.objects.create(
         township=township, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=5, booked=1
     )
@@ -68,9 +68,11 @@ def test_checking_in_twice_gives_the_same_ticket(township):
 
 
 def test_an_appointment_for_later_cannot_check_in_now(township):
-    appointment = booked_today(township, make_resident(), minutes_from_now=180)
+    # at a fixed time of day: three hours after "now" is tomorrow when the test runs in the evening
+    now = timezone.make_aware(datetime.combine(timezone.localdate(), time(9, 0)))
+    appointment = booked_today(township, make_resident(), minutes_from_now=180, now=now)
     with translation.override("en"), pytest.raises(QueueError, match="Too early"):
-        check_in_appointment(appointment=appointment)
+        check_in_appointment(appointment=appointment, at=now)
 
 
 @pytest.mark.django_db(transaction=True)
