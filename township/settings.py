@@ -311,7 +311,17 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 WORKING_HOURS = env.list("WORKING_HOURS", default=["09:00-12:00", "13:30-17:30"])
 
 # Case kernel: default yellow thresholds per limit unit (how much remains when yellow starts).
-CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3}
+# Grid events: a step's limit when the category sets none, as (amount, unit); the time a summoned
+# department has to report on site after a whistle; whether the closure rates subtract deferred events
+# from the events due (Jinhua's variant of the published formulas).
+GRID_EVENT_DEFAULT_LIMITS = {
+    "register": (2, "working_hours"),
+    "handle": (3, "working_days"),
+    "check": (1, "working_days"),
+}
+GRID_WHISTLE_ON_SITE = (1, "clock_hours")
+GRID_KPI_SUBTRACT_DEFERRED = env.bool("GRID_KPI_SUBTRACT_DEFERRED", default=False)
+CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}
 
 # Notifications: one backend per channel; the file backend writes to var/outbox/ for development.
 NOTIFY_BACKENDS = {

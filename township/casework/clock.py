@@ -2,7 +2,8 @@
 
 Rules, all in local time (settings.TIME_ZONE):
 
-- A day limit ends at midnight after the due date; a working-hours limit at an instant in office hours.
+- A day limit ends at midnight after the due date; a working-hours limit at an instant in office hours;
+  a clock-hours limit (小时) at the instant that many hours later, nights and holidays included.
 - "Remaining" counts the days left after today, as people read a due date: on the due date nothing is
   left but today ("due today"); the day before, one. Yellow starts at the first instant when no more
   than the threshold remains counting today (threshold 2: from the day before the due date); red
@@ -26,7 +27,7 @@ from django.utils.translation import gettext, ngettext
 
 from township.calendar import schedule
 from township.casework.errors import ClockError
-from township.casework.models import CaseClock, LimitUnit, WarningLevel
+from township.casework.models import INSTANT_UNITS, CaseClock, LimitUnit, WarningLevel
 
 __all__ = [
     "ClockError",
@@ -97,6 +98,8 @@ def _advance(case: CaseClock, day_or_instant, amount) -> datetime:
     """The due instant `amount` units after a local date (day units) or an instant (working hours)."""
     if case.limit_unit == LimitUnit.WORKING_HOURS:
         return schedule.add_working_hours(day_or_instant, amount)
+    if case.limit_unit == LimitUnit.CLOCK_HOURS:
+        return day_or_instant + (amount if isinstance(amount, timedelta) else timedelta(hours=amount))
     if case.limit_unit == LimitUnit.WORKING_DAYS:
         return _end_of_day(schedule.add_working_days(day_or_instant, amount))
     return _end_of_day(day_or_instant + timedelta(days=amount))
@@ -106,6 +109,8 @@ def _set_yellow(case: CaseClock) -> None:
     threshold = _threshold(case)
     if case.limit_unit == LimitUnit.WORKING_HOURS:
         yellow = schedule.subtract_working_hours(case.due_at, threshold)
+    elif case.limit_unit == LimitUnit.CLOCK_HOURS:
+        yellow = case.due_at - timedelta(hours=threshold)
     elif case.limit_unit == LimitUnit.WORKING_DAYS:
         yellow = _end_of_day(schedule.subtract_working_days(case.due_date, threshold))
     else:
@@ -138,7 +143,7 @@ def start_clock(
     case.limit_value, case.limit_unit, case.yellow_threshold = value, unit, yellow_threshold
     case.clock_started_at, case.clock_paused_at, case.clock_stopped_at = at, None, None
     case.paused_count = 0
-    start = at if unit == LimitUnit.WORKING_HOURS else timezone.localdate(at)
+    start = at if unit in INSTANT_UNITS else timezone.localdate(at)
     case.due_at = _advance(case, start, value)
     _set_yellow(case)
     if case.warning_level != WarningLevel.NORMAL:
@@ -169,6 +174,8 @@ def resume_clock(case: CaseClock, *, at: datetime) -> None:
     _not_before(at, paused_at, gettext("A clock cannot be resumed before it was paused."))
     if case.limit_unit == LimitUnit.WORKING_HOURS:
         case.due_at = _advance(case, case.due_at, schedule.working_time_between(paused_at, at))
+    elif case.limit_unit == LimitUnit.CLOCK_HOURS:
+        case.due_at = _advance(case, case.due_at, at - paused_at)
     elif case.limit_unit == LimitUnit.WORKING_DAYS:
         elapsed = schedule.working_days_between(timezone.localdate(paused_at), timezone.localdate(at))
         case.due_at = _advance(case, case.due_date, elapsed)
@@ -184,7 +191,7 @@ def extend_clock(case: CaseClock, *, by: int) -> None:
     _require_started(case)
     by = _whole_number(by, gettext("extension"))
     case.limit_value = (case.limit_value or 0) + by
-    start = case.due_at if case.limit_unit == LimitUnit.WORKING_HOURS else case.due_date
+    start = case.due_at if case.limit_unit in INSTANT_UNITS else case.due_date
     case.due_at = _advance(case, start, by)
     _set_yellow(case)
 
@@ -252,6 +259,10 @@ class Remaining:
             (LimitUnit.WORKING_HOURS, True): ngettext(
                 "overdue by %(amount)s working hour", "overdue by %(amount)s working hours", count
             ),
+            (LimitUnit.CLOCK_HOURS, False): ngettext("%(amount)s hour left", "%(amount)s hours left", count),
+            (LimitUnit.CLOCK_HOURS, True): ngettext(
+                "overdue by %(amount)s hour", "overdue by %(amount)s hours", count
+            ),
         }[(self.unit, self.is_overdue)] % {"amount": f"{size:g}"}
         return gettext("%(remaining)s (paused)") % {"remaining": text} if self.is_paused else text
 
@@ -264,6 +275,8 @@ def remaining(case: CaseClock, now: datetime) -> Remaining | None:
     is_overdue = case.due_at <= shown
     if case.limit_unit == LimitUnit.WORKING_HOURS:
         amount = round(schedule.working_hours_between(shown, case.due_at), 2)
+    elif case.limit_unit == LimitUnit.CLOCK_HOURS:
+        amount = round((case.due_at - shown).total_seconds() / 3600, 2)
     else:
         today, due_date = timezone.localdate(shown), case.due_date
         if case.limit_unit == LimitUnit.WORKING_DAYS:

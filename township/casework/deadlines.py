@@ -51,7 +51,7 @@ def _due_note(deadline: Deadline, note: str = "") -> str:
 
 def _due_text(deadline: Deadline) -> str:
     due = timezone.localtime(deadline.due_at)
-    if deadline.limit_unit == clock.LimitUnit.WORKING_HOURS:
+    if deadline.limit_unit in (clock.LimitUnit.WORKING_HOURS, clock.LimitUnit.CLOCK_HOURS):
         return date_format(due, "DATETIME_FORMAT")
     return date_format(deadline.due_date, "DATE_FORMAT")
 

@@ -17,9 +17,12 @@ class LimitUnit(models.TextChoices):
     WORKING_HOURS = "working_hours", _("working hours")
     WORKING_DAYS = "working_days", _("working days")
     CALENDAR_DAYS = "calendar_days", _("calendar days")
+    # Clock hours (小时): round the clock, holidays and nights included (a burst water main: 2 hours).
+    CLOCK_HOURS = "clock_hours", _("clock hours")
 
 
 DAY_UNITS = (LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS)
+INSTANT_UNITS = (LimitUnit.WORKING_HOURS, LimitUnit.CLOCK_HOURS)
 
 
 class WarningLevel(models.IntegerChoices):
