@@ -22,8 +22,10 @@ urlpatterns = [
     path("org/", include("township.org.urls")),
     path("services/", include("services.urls")),
     path("approvals/", include("approvals.urls")),
+    path("grid/", include("grid.urls")),
     path("inbox/", include("township.notify.urls")),
     path("api/", include("services.api")),
+    path("api/grid/", include("grid.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -20,7 +21,7 @@ from grid.models import (
     GridEvent,
     Summons,
 )
-from township.casework.deadlines import open_deadlines
+from township.casework.models import Deadline
 from township.org.roles import Role, roles_of
 from township.org.scope import scope_filter
 
@@ -135,9 +136,16 @@ def my_tasks(user) -> list[dict]:
     grids = grid_ids_of(user) if roles_of(user) & {Role.GRID_MEMBER, Role.GRID_HEAD} else frozenset()
     base = GridEvent.objects.select_related("category", "grid")
     if grids:
-        for event in base.filter(grid_id__in=sorted(grids), status=S.FED_BACK):
-            due = open_deadlines(event).filter(kind="check").values_list("due_at", flat=True).first()
-            tasks.append({"event": event, "what": "check", "due_at": due})
+        checks = list(base.filter(grid_id__in=sorted(grids), status=S.FED_BACK)[:200])
+        due = dict(
+            Deadline.objects.filter(
+                content_type=ContentType.objects.get_for_model(GridEvent),
+                object_id__in=[event.pk for event in checks],
+                kind="check",
+                clock_stopped_at__isnull=True,
+            ).values_list("object_id", "due_at")
+        )
+        tasks.extend({"event": event, "what": "check", "due_at": due.get(event.pk)} for event in checks)
     for event in base.filter(reporter=user, status=S.CLOSED):
         tasks.append({"event": event, "what": "evaluate", "due_at": None})
     departments = department_ids_of(user)
@@ -158,7 +166,11 @@ def my_tasks(user) -> list[dict]:
 
 
 def my_reports(user, *, limit: int = 30) -> QuerySet[GridEvent]:
-    return GridEvent.objects.filter(reporter=user).select_related("category").order_by("-reported_at")[:limit]
+    return (
+        GridEvent.objects.filter(reporter=user)
+        .select_related("category", "grid", "department")
+        .order_by("-reported_at")[:limit]
+    )
 
 
 def centre_queue(user) -> dict:

@@ -53,46 +53,106 @@ def month(db):
     place = make_place()
     d = local
     # A: reported and dispatched in August, 2 working days from Mon 31 Aug: due Wed 2 Sep; closed 1 Sep
-    run(place, reported=d(2026, 8, 28, 10, 0), category="积存垃圾渣土", steps=[
-        ("register", d(2026, 8, 28, 11, 0)), ("dispatch", d(2026, 8, 31, 16, 0)),
-        ("feed-back", d(2026, 9, 1, 10, 0)), ("pass", d(2026, 9, 1, 11, 0))])
+    run(
+        place,
+        reported=d(2026, 8, 28, 10, 0),
+        category="积存垃圾渣土",
+        steps=[
+            ("register", d(2026, 8, 28, 11, 0)),
+            ("dispatch", d(2026, 8, 31, 16, 0)),
+            ("feed-back", d(2026, 9, 1, 10, 0)),
+            ("pass", d(2026, 9, 1, 11, 0)),
+        ],
+    )
     # B: 4 working hours from 09:30, due 15:00; closed 16:30: late
-    run(place, reported=d(2026, 9, 1, 9, 0), steps=[
-        ("register", d(2026, 9, 1, 9, 30)), ("dispatch", d(2026, 9, 1, 9, 30)),
-        ("feed-back", d(2026, 9, 1, 16, 0)), ("pass", d(2026, 9, 1, 16, 30))])
+    run(
+        place,
+        reported=d(2026, 9, 1, 9, 0),
+        steps=[
+            ("register", d(2026, 9, 1, 9, 30)),
+            ("dispatch", d(2026, 9, 1, 9, 30)),
+            ("feed-back", d(2026, 9, 1, 16, 0)),
+            ("pass", d(2026, 9, 1, 16, 30)),
+        ],
+    )
     # C: a failed check (one rework), closed on time
-    run(place, reported=d(2026, 9, 2, 9, 0), steps=[
-        ("register", d(2026, 9, 2, 9, 30)), ("dispatch", d(2026, 9, 2, 9, 30)),
-        ("feed-back", d(2026, 9, 2, 10, 0)), ("fail", d(2026, 9, 2, 10, 30)),
-        ("feed-back", d(2026, 9, 2, 11, 0)), ("pass", d(2026, 9, 2, 11, 30))])
+    run(
+        place,
+        reported=d(2026, 9, 2, 9, 0),
+        steps=[
+            ("register", d(2026, 9, 2, 9, 30)),
+            ("dispatch", d(2026, 9, 2, 9, 30)),
+            ("feed-back", d(2026, 9, 2, 10, 0)),
+            ("fail", d(2026, 9, 2, 10, 30)),
+            ("feed-back", d(2026, 9, 2, 11, 0)),
+            ("pass", d(2026, 9, 2, 11, 30)),
+        ],
+    )
     # D (water): deferred by 2 working hours (due 17:00), closed 16:00: on time
-    run(place, reported=d(2026, 9, 3, 9, 0), department=place.water, steps=[
-        ("register", d(2026, 9, 3, 9, 30)), ("dispatch", d(2026, 9, 3, 9, 30)),
-        ("defer", d(2026, 9, 3, 14, 0)), ("feed-back", d(2026, 9, 3, 15, 30)), ("pass", d(2026, 9, 3, 16, 0))])
+    run(
+        place,
+        reported=d(2026, 9, 3, 9, 0),
+        department=place.water,
+        steps=[
+            ("register", d(2026, 9, 3, 9, 30)),
+            ("dispatch", d(2026, 9, 3, 9, 30)),
+            ("defer", d(2026, 9, 3, 14, 0)),
+            ("feed-back", d(2026, 9, 3, 15, 30)),
+            ("pass", d(2026, 9, 3, 16, 0)),
+        ],
+    )
     # E: registered, never dispatched
     run(place, reported=d(2026, 9, 4, 9, 0), steps=[("register", d(2026, 9, 4, 10, 0))])
     # F: rejected
     run(place, reported=d(2026, 9, 7, 9, 0), steps=[("reject", d(2026, 9, 7, 10, 0))])
     # G: handled on the spot
     services.report_event(
-        by=place.member, grid=place.grid, category=place.category("暴露垃圾"), description="已自行清理",
-        latitude=31.5, longitude=120.3, photos=[photo()], handled_on_the_spot=True,
-        after_photos=[photo("after.png")], at=d(2026, 9, 8, 9, 0),
+        by=place.member,
+        grid=place.grid,
+        category=place.category("暴露垃圾"),
+        description="已自行清理",
+        latitude=31.5,
+        longitude=120.3,
+        photos=[photo()],
+        handled_on_the_spot=True,
+        after_photos=[photo("after.png")],
+        at=d(2026, 9, 8, 9, 0),
     )
     # H: dispatched Tue 29 Sep 16:00 with 2 working days: 30 Sep, (holiday 1-7 Oct), 8 Oct: due in October
-    run(place, reported=d(2026, 9, 29, 15, 0), category="积存垃圾渣土", steps=[
-        ("register", d(2026, 9, 29, 16, 0)), ("dispatch", d(2026, 9, 29, 16, 0))])
+    run(
+        place,
+        reported=d(2026, 9, 29, 15, 0),
+        category="积存垃圾渣土",
+        steps=[("register", d(2026, 9, 29, 16, 0)), ("dispatch", d(2026, 9, 29, 16, 0))],
+    )
     # I (water): due 30 Sep 15:00, still open
-    run(place, reported=d(2026, 9, 30, 9, 0), department=place.water, steps=[
-        ("register", d(2026, 9, 30, 9, 30)), ("dispatch", d(2026, 9, 30, 9, 30))])
+    run(
+        place,
+        reported=d(2026, 9, 30, 9, 0),
+        department=place.water,
+        steps=[("register", d(2026, 9, 30, 9, 30)), ("dispatch", d(2026, 9, 30, 9, 30))],
+    )
     # J (water, second grid): due 15 Sep 15:00, fed back 16 Sep, closed only on 1 Oct
-    run(place, reported=d(2026, 9, 15, 9, 0), department=place.water, by=place.other_member, grid=place.other_grid, steps=[
-        ("register", d(2026, 9, 15, 9, 30)), ("dispatch", d(2026, 9, 15, 9, 30)),
-        ("feed-back", d(2026, 9, 16, 10, 0)), ("pass", d(2026, 10, 1, 10, 0))])
+    run(
+        place,
+        reported=d(2026, 9, 15, 9, 0),
+        department=place.water,
+        by=place.other_member,
+        grid=place.other_grid,
+        steps=[
+            ("register", d(2026, 9, 15, 9, 30)),
+            ("dispatch", d(2026, 9, 15, 9, 30)),
+            ("feed-back", d(2026, 9, 16, 10, 0)),
+            ("pass", d(2026, 10, 1, 10, 0)),
+        ],
+    )
     # another township's events never count
     elsewhere = make_place()
-    run(elsewhere, reported=d(2026, 9, 10, 9, 0), steps=[
-        ("register", d(2026, 9, 10, 9, 30)), ("dispatch", d(2026, 9, 10, 9, 30))])
+    run(
+        elsewhere,
+        reported=d(2026, 9, 10, 9, 0),
+        steps=[("register", d(2026, 9, 10, 9, 30)), ("dispatch", d(2026, 9, 10, 9, 30))],
+    )
     return place
 
 
@@ -128,7 +188,9 @@ def test_jinhua_subtracts_the_deferred_from_the_due_for_the_closure_rates(month)
 
 def test_per_department_grid_and_village(month, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
-        by_department = {name: kpis for _pk, name, kpis in event_kpis_by(month.centre, dimension="department", **SEPTEMBER)}
+        by_department = {
+            name: kpis for _pk, name, kpis in event_kpis_by(month.centre, dimension="department", **SEPTEMBER)
+        }
     sanitation, water = by_department["环卫所"], by_department["水利站"]
     # sanitation: A B C due, all closed, A and C on time, C reworked
     assert (sanitation.due, sanitation.closed, sanitation.closed_on_time, sanitation.rework) == (3, 3, 2, 1)
