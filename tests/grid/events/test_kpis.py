@@ -9,8 +9,8 @@ import pytest
 
 from grid.events import services
 from grid.events.kpis import EventKpis, event_kpis, event_kpis_by
-from tests.grid.events.helpers import local, make_place, photo, report
 from tests.factories import UserFactory
+from tests.grid.events.helpers import local, make_place, photo, report
 
 pytestmark = pytest.mark.django_db
 SEPTEMBER = {"date_from": date(2026, 9, 1), "date_to": date(2026, 9, 30)}
@@ -217,6 +217,6 @@ def test_an_empty_period_has_no_rates(month):
 
 
 def test_the_kpis_follow_the_events_not_a_stored_copy(month):
-    # a closed report rated later does not change the month's figures
-    event = report(month, at=local(2026, 10, 9, 9, 0))
+    # a report made after the month does not change the month's figures
+    report(month, at=local(2026, 10, 9, 9, 0))
     assert event_kpis(month.centre, **SEPTEMBER).received == 9
