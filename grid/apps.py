@@ -39,3 +39,8 @@ class GridConfig(AppConfig):
             needs_township=True,
         )
         # --- end hotline ---
+        # --- gridevents ---
+        from grid.events.registration import register_events  # noqa: PLC0415 - app registry is ready now
+
+        register_events()
+        # --- end gridevents ---

@@ -330,6 +330,16 @@ HOTLINE_LIMITS = {
 HOTLINE_MAX_SEND_BACKS = env.int("HOTLINE_MAX_SEND_BACKS", default=2)
 HOTLINE_PLATFORM = "hotline12345"  # the NOTIFY_PLATFORMS entry replies go to
 
+# Grid events: a step's limit when the category sets none, as (amount, unit); the time a summoned
+# department has to report on site after a whistle; whether the closure rates subtract deferred events
+# from the events due (Jinhua's variant of the published formulas).
+GRID_EVENT_DEFAULT_LIMITS = {
+    "register": (2, "working_hours"),
+    "handle": (3, "working_days"),
+    "check": (1, "working_days"),
+}
+GRID_WHISTLE_ON_SITE = (1, "clock_hours")
+GRID_KPI_SUBTRACT_DEFERRED = env.bool("GRID_KPI_SUBTRACT_DEFERRED", default=False)
 CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}
 
 # Notifications: one backend per channel; the file backend writes to var/outbox/ for development.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/", include("services.api")),
     path("api/hotline/", include("grid.hotline.api")),
     path("api/", include("township.entities.api")),
+    path("api/grid/", include("grid.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
