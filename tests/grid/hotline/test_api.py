@@ -52,7 +52,12 @@ def order_json(**overrides):
 
 def post(client, body, key, **extra):
     return client.post(
-        URL, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=key, **extra
+        URL,
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_X_API_KEY=key,
+        HTTP_ACCEPT_LANGUAGE="en",
+        **extra,
     )
 
 
