@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=3),
         "options": {"expires": 3600},
     },
+    "grid-ask-if-fixed": {
+        "task": "grid.tasks.ask_if_fixed",
+        "schedule": crontab(minute=0, hour=10),
+        "options": {"expires": 3600},
+    },
     "beat-heartbeat": {
         "task": "township.tasks.heartbeat",
         "schedule": crontab(minute="*"),
@@ -338,6 +343,11 @@ GRID_EVENT_DEFAULT_LIMITS = {
     "handle": (3, "working_days"),
     "check": (1, "working_days"),
 }
+# Channels into the loop (grid.channels): how long after closing a reporter may reopen a report as
+# "not fixed", when the "is it fixed?" question goes out, and how long repeated camera alerts merge.
+GRID_REOPEN_DAYS = env.int("GRID_REOPEN_DAYS", default=14)
+GRID_FOLLOW_UP_DAYS = env.int("GRID_FOLLOW_UP_DAYS", default=28)
+GRID_ALERT_MERGE_MINUTES = env.int("GRID_ALERT_MERGE_MINUTES", default=120)
 GRID_WHISTLE_ON_SITE = (1, "clock_hours")
 GRID_KPI_SUBTRACT_DEFERRED = env.bool("GRID_KPI_SUBTRACT_DEFERRED", default=False)
 CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}

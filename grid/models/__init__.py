@@ -22,6 +22,7 @@ from grid.models.events import (  # noqa: E402, I001
     SendBack,
     Summons,
 )
+from grid.models.channels import Device, EventIntake, EventSource, Supporter
 from grid.models.geo import Grid, GridKind, GridRole, GridStaff
 from grid.models.hotline import (
     HotlineExtension,
@@ -34,6 +35,10 @@ from grid.models.hotline import (
 # --- end gridevents ---
 
 __all__ = [
+    "Device",
+    "EventIntake",
+    "EventSource",
+    "Supporter",
     "Grid",
     "GridKind",
     "GridRole",

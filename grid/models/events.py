@@ -179,6 +179,8 @@ EVENT_WORKFLOW_MOVES = [
     Move("check-pass", _("Checked on site and closed"), sources=[S.FED_BACK], target=S.CLOSED),
     Move("rework", _("Check failed: rework"), sources=[S.FED_BACK], target=S.IN_PROGRESS),
     Move("evaluate", _("Evaluated"), sources=[S.CLOSED], target=S.EVALUATED),
+    # the reporter says it is not fixed after all (within GRID_REOPEN_DAYS of closing): back to its unit
+    Move("reopen", _("Reopened: not fixed"), sources=[S.CLOSED, S.EVALUATED], target=S.IN_PROGRESS),
 ]
 EVENT_LABELS = {
     "report": _("Reported"),
@@ -191,6 +193,9 @@ EVENT_LABELS = {
     "deferral-refuse": _("Deferral refused"),
     "enforcement-clue": _("Passed to enforcement as a clue"),
     "service-application": _("Agent-service application linked"),
+    "support": _("Another resident reported the same"),
+    "alert": _("Repeated alert merged"),
+    "follow-up": _("Reporter answered the follow-up question"),
 }
 EVENT_WORKFLOW = Workflow(
     states=EventStatus, moves=EVENT_WORKFLOW_MOVES, labels=EVENT_LABELS, error_class=EventNotPossible
@@ -229,8 +234,15 @@ class GridEvent(TownshipOwned, CaseClock):
     longitude = models.FloatField(
         _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
+    # the grid member (or resident) who reported it; empty for reports from the hotline, Open311 clients
+    # and cameras, whose reporter is on `event.intake` (grid.models.channels)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporter"),
     )
     reported_at = models.DateTimeField(_("reported at"))
     # a retried report (the phone sent it twice) finds the first one by this key
@@ -342,8 +354,14 @@ class EventPhoto(models.Model):
     content_type = models.CharField(_("content type"), max_length=60)
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # empty for photos that came with a report from outside (a camera's snapshot, an anonymous resident)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"))
 
