@@ -1,1 +1,2 @@
-"""Command centre: REST API (DRF viewsets and serializers)."""
+"""Command centre: the dashboard's figures as JSON live at `dashboard.json` (command_center.views), scoped
+like the pages; no DRF viewset is needed for one read-only document."""

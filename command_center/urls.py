@@ -1,3 +1,15 @@
-"""Command centre: URL map of the pages."""
+"""Command centre: URL map of the pages and the dashboard's JSON."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from command_center import views
+
+urlpatterns = [
+    path("", views.dashboard, name="command-dashboard"),
+    path("wall/", views.wall, name="command-wall"),
+    path("dashboard.json", views.dashboard_json, name="command-dashboard-json"),
+    path("board/", views.board, name="command-board"),
+    path("board/urge/", views.urge, name="command-urge"),
+    path("rating/", views.rating, name="command-rating"),
+    path("urgings/", views.urgings, name="command-urgings"),
+]

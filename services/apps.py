@@ -10,10 +10,12 @@ class ServicesConfig(AppConfig):
         from services.models import Application, QueueTicket, Rectification
         from services.models.applications import WORKFLOW
         from services.models.evaluations import RECTIFICATION_WORKFLOW
+        from services.models.points import VISIT_WORKFLOW, HomeVisit
         from services.models.queue import TICKET_WORKFLOW
         from services.selectors.applications import pre_review_handlers
         from services.services.messages import notify_applicant
-        from township import nav
+        from services.services.terminal import terminal_area
+        from township import devices, nav
         from township.casework.registry import register_case_type
         from township.casework.workflow import case_transitioned
         from township.documents.types import register_document_type
@@ -32,11 +34,24 @@ class ServicesConfig(AppConfig):
             url_name="services-rectification",
         )
         register_case_type(QueueTicket, workflow=TICKET_WORKFLOW, label=_("Queue ticket"))
+        register_case_type(
+            HomeVisit,
+            workflow=VISIT_WORKFLOW,
+            label=_("Home visit"),
+            url_name="services-home-visit",
+            number_series="SM",
+        )
+        # self-service terminals sign in with accounts locked to the terminal's pages
+        devices.register_device_accounts(terminal_area)
         # every state change of an application texts the applicant once
         case_transitioned.connect(notify_applicant, sender=Application, dispatch_uid="services.applicant-sms")
         register_document_type("receipt", _("Acceptance receipt"), "SL")
         register_document_type("one_time_notice", _("One-time notice of missing materials"), "GZ")
         register_document_type("refusal", _("Notice of non-acceptance"), "BSL")
+        register_document_type("receiving_receipt", _("Receipt of receiving (forwarded application)"), "SJ")
+        register_document_type("handover_list", _("Hand-over list of forwarded applications"), "JJ")
+        register_document_type("result_slip", _("Verification slip of a result"), "ZZ")
+        register_document_type("application_proof", _("Proof of application"), "SQZM")
         from township.org.roles import Role, grant
 
         staff = {Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN, Role.COMMAND_CENTRE, Role.DEPARTMENT_HEAD}
@@ -54,6 +69,14 @@ class ServicesConfig(AppConfig):
             _("Window rating tablet"), "services-evaluate-window", roles={Role.WINDOW_CLERK}, order=16
         )
         nav.register(_("Ratings"), "services-ratings", roles=staff, order=45)
+        nav.register(_("Forwarded papers"), "services-handovers", roles={Role.WINDOW_CLERK}, order=13)
+        nav.register(
+            _("Home visits"),
+            "services-home-visits",
+            roles={Role.WINDOW_CLERK, Role.GRID_MEMBER, Role.GRID_HEAD},
+            order=17,
+        )
+        nav.register(_("Service points"), "services-point-stats", roles=staff, order=47, needs_township=True)
         nav.register(_("Rectifications"), "services-rectifications", roles=staff, order=46)
         nav.register(_("My applications"), "services-hall", for_residents=True, order=10)
         nav.register(_("Material library"), "services-library", for_residents=True, order=20)

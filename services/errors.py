@@ -26,3 +26,7 @@ class QueueError(DomainError):
 
 class TicketNotPossible(InvalidTransition, QueueError):
     """The ticket's state does not allow that step."""
+
+
+class HomeVisitNotPossible(InvalidTransition, IntakeError):
+    """The home visit's state does not allow that step."""

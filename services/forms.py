@@ -91,6 +91,7 @@ OUTCOMES = [
     ("complete", _("Complete on the spot")),
     ("notice", _("One-time notice")),
     ("refuse", _("Do not accept")),
+    ("forward", _("Receive and forward to the service hall")),
 ]
 
 

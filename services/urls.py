@@ -2,7 +2,18 @@
 
 from django.urls import include, path
 
-from services.views import catalog, evaluations, files, hall, hall_auth, queue, tracking, workbench
+from services.views import (
+    catalog,
+    evaluations,
+    files,
+    hall,
+    hall_auth,
+    kiosk,
+    points,
+    queue,
+    tracking,
+    workbench,
+)
 
 urlpatterns = [
     # Catalog: search, service guides (and their versions), bundles, blank forms and samples
@@ -132,6 +143,38 @@ urlpatterns = [
                     evaluations.rectification_action,
                     name="services-rectification-action",
                 ),
+            ]
+        ),
+    ),
+    # Village service points: forwarded papers, home visits, statistics per point
+    path(
+        "points/",
+        include(
+            [
+                path("handovers/", points.handovers, name="services-handovers"),
+                path("handovers/send/", points.handover_send, name="services-handover-send"),
+                path(
+                    "handovers/<int:pk>/receive/", points.handover_receive, name="services-handover-receive"
+                ),
+                path("handovers/<int:pk>.pdf", points.handover_pdf, name="services-handover-pdf"),
+                path("home-visits/", points.home_visits, name="services-home-visits"),
+                path("home-visits/<int:pk>/", points.home_visit, name="services-home-visit"),
+                path("statistics/", points.point_stats, name="services-point-stats"),
+            ]
+        ),
+    ),
+    # Self-service terminal (a terminal account's sessions stay under this prefix and the queue kiosk)
+    path(
+        "terminal/",
+        include(
+            [
+                path("", kiosk.home, name="services-terminal"),
+                path("items/", kiosk.search, name="services-terminal-search"),
+                path("items/<str:code>/", kiosk.guide, name="services-terminal-guide"),
+                path("track/", kiosk.track, name="services-terminal-track"),
+                path("print/<str:kind>/", kiosk.print_document, name="services-terminal-print"),
+                path("printed/<str:number>/", kiosk.printed, name="services-terminal-printed"),
+                path("printed/<str:number>.pdf", kiosk.printed_pdf, name="services-terminal-printed-pdf"),
             ]
         ),
     ),

@@ -272,6 +272,7 @@ def run() -> int:
     manage(env, "load_demo_entities")
     manage(env, "load_demo_applications")
     manage(env, "load_demo_reviews")
+    manage(env, "load_demo_power")  # enforcement: power list, squads, officers
 
     children: list[tuple[str, subprocess.Popen]] = []
 

@@ -306,6 +306,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=10),
         "options": {"expires": 3600},
     },
+    # The command centre's daily rollups: today and yesterday every quarter hour, the recent days nightly.
+    "command-centre-rollups": {
+        "task": "command_center.tasks.refresh_recent_rollups",
+        "schedule": crontab(minute="7,22,37,52"),
+        "options": {"expires": 14 * 60},
+    },
+    "command-centre-rollups-nightly": {
+        "task": "command_center.tasks.recompute_rollups",
+        "schedule": crontab(minute=40, hour=2),
+        "options": {"expires": 3 * 3600},
+    },
     "beat-heartbeat": {
         "task": "township.tasks.heartbeat",
         "schedule": crontab(minute="*"),
@@ -351,6 +362,12 @@ GRID_ALERT_MERGE_MINUTES = env.int("GRID_ALERT_MERGE_MINUTES", default=120)
 GRID_WHISTLE_ON_SITE = (1, "clock_hours")
 GRID_KPI_SUBTRACT_DEFERRED = env.bool("GRID_KPI_SUBTRACT_DEFERRED", default=False)
 CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}
+# Command centre: departments whose head oversees the whole township (the party-government office), how
+# many past days the nightly rollup recomputes (late corrections), and how often the screens refresh.
+COMMAND_CENTRE_LEADER_DEPARTMENTS = env.list("COMMAND_CENTRE_LEADER_DEPARTMENTS", default=["DZB"])
+COMMAND_CENTRE_RECOMPUTE_DAYS = env.int("COMMAND_CENTRE_RECOMPUTE_DAYS", default=35)
+COMMAND_CENTRE_REFRESH_SECONDS = env.int("COMMAND_CENTRE_REFRESH_SECONDS", default=60)
+
 
 # Notifications: one backend per channel; the file backend writes to var/outbox/ for development.
 NOTIFY_BACKENDS = {

@@ -69,6 +69,10 @@ WORKFLOW = Workflow(
     labels={
         "draft": _("Draft started"),
         "receive": _("Received at the window"),
+        "forward": _("Received at a village service point and forwarded to the service hall"),
+        "hand-over": _("Papers sent to the service hall on a hand-over list"),
+        "papers-received": _("Papers received at the service hall"),
+        "self-print": _("Result slip printed at a self-service terminal"),
         "assign": _("Assigned"),
         "reassign": _("Reassigned"),
         "opinion": _("Opinion given"),

@@ -53,7 +53,7 @@ def resident_applications(user) -> QuerySet[Application]:
 
 
 def prereview_queue(user) -> QuerySet[Application]:
-    """Online submissions waiting for the front desk, oldest first, each with the end of its 5 working
+    """Online submissions and forwarded applications waiting for the front desk, oldest first, each with the end of its 5 working
     days (`tell_by`) and that deadline's warning level (`tell_level`), in the same query."""
     deadline = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(Application),
@@ -64,8 +64,11 @@ def prereview_queue(user) -> QuerySet[Application]:
     return (
         Application.objects.visible_to(user)
         .select_related(*LIST_RELATED)
-        .filter(channel=Channel.ONLINE, status=ApplicationStatus.SUBMITTED, parent__isnull=True)
+        # online submissions, and applications a village point received and forwarded (代收代办)
+        .filter(Q(channel=Channel.ONLINE) | Q(reception__is_forwarded=True))
+        .filter(status=ApplicationStatus.SUBMITTED, parent__isnull=True)
         .annotate(
+            forwarded_from=F("reception__point__name"),
             # the last day (a day limit's due_at is the midnight that ends it)
             tell_by=Subquery(
                 deadline.annotate(

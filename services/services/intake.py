@@ -38,6 +38,7 @@ from services.services.checklist import (
 )
 from services.services.evaluations import send_evaluation_invitation
 from services.services.messages import tracking_url
+from services.services.points import require_may_accept_here
 from services.signals import application_accepted
 from township.casework.clock import start_clock, stop_clock
 from township.casework.deadlines import close_deadline, open_deadline, open_deadlines
@@ -380,6 +381,7 @@ def accept_application(
         require_clerk_scope(application, clerk)
         if application.status == S.ACCEPTED and application.clerk_id == clerk.pk:
             return application  # retried request
+        require_may_accept_here(application, clerk)
         checklist = clean_checklist(application, checklist)
         lines = checklist_lines(application, checklist)
         lacking = lacking_lines(lines)
@@ -524,6 +526,7 @@ def complete_immediately(
             return application
         if not (application.item_version_id and application.item_version.is_immediate):
             raise IntakeError(_("Only an immediate item can be completed on the spot."))
+        require_may_accept_here(application, clerk)
         if not result:
             raise IntakeError(
                 _("Describe the result handed to the applicant."),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from services.filters import ServiceItemFilterSet
 from services.models import Bundle, ItemType, MaterialRequirement, VersionStatus
 from services.selectors import catalog as catalog_selectors
+from services.selectors.points import village_points
 from township.org.models import Department, Township
 
 RESULT_LIMIT = 50
@@ -87,6 +88,7 @@ def _render_guide(request, version, item):
             "materials": materials,
             "is_current": version.pk == item.current_version_id,
             "township": item.township,
+            "village_points": list(village_points(item.township)),
         },
     )
 

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from services.models import ApplicationMaterial
+from services.models import ApplicationMaterial, Reception
 from services.selectors.applications import applications_visible_to
 
 
@@ -13,10 +13,14 @@ from services.selectors.applications import applications_visible_to
 @require_GET
 def document(request, pk, kind):
     """The receipt or the latest notice of an application, for whoever may see the application."""
-    if kind not in ("receipt", "notice", "result"):
+    if kind not in ("receipt", "notice", "result", "slip"):
         raise Http404("unknown document")
     application = get_object_or_404(applications_visible_to(request.user), pk=pk)
-    issued = getattr(application, kind)
+    if kind == "slip":  # a forwarded application's receipt of receiving, from the village point
+        reception = Reception.objects.filter(application=application).select_related("slip").first()
+        issued = reception.slip if reception is not None else None
+    else:
+        issued = getattr(application, kind)
     if issued is None or not issued.pdf:
         raise Http404("no document")
     return FileResponse(

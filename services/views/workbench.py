@@ -19,7 +19,7 @@ from services.forms import (
     WindowIntakeForm,
     checklist_from_post,
 )
-from services.models import Application, ApplicationStatus, Bundle, ResidentMaterial, ServiceItem
+from services.models import Application, ApplicationStatus, Bundle, Reception, ResidentMaterial, ServiceItem
 from services.selectors.applications import (
     applications_visible_to,
     find_for_intake,
@@ -31,6 +31,7 @@ from services.selectors.catalog import active_bundles
 from services.selectors.search import search_items
 from services.services.checklist import checklist_lines
 from services.services.delivery import deliver_result, mark_result_ready
+from services.services.forwarding import forward_application
 from services.services.intake import (
     accept_application,
     complete_immediately,
@@ -39,6 +40,7 @@ from services.services.intake import (
     refuse_application,
 )
 from services.services.pickup import PICKUP_DOCUMENTS
+from services.services.points import point_of, record_reception
 from township.errors import add_to_form
 from township.fields import parse_pk
 from township.org.models import ResidentAccount
@@ -96,6 +98,8 @@ def _outcome(application, *, request, form, lines):
     clerk, window = request.user, _window(request)
     checklist = checklist_from_post(request.POST, lines)
     outcome = form.cleaned_data["outcome"]
+    if outcome == "forward":
+        return forward_application(application=application, clerk=clerk, checklist=checklist)
     if outcome == "accept":
         return accept_application(application=application, clerk=clerk, checklist=checklist, window=window)
     if outcome == "complete":
@@ -121,6 +125,7 @@ def workbench(request):
     form = WindowIntakeForm(request.POST or None)
     item = bundle = None
     lines = []
+    point = point_of(request.user)
     if request.method == "POST":
         item, bundle = _target(request, request.POST)
         if item or bundle:
@@ -142,6 +147,8 @@ def workbench(request):
                         delivery=form.delivery(),
                     )
                     application = _outcome(application, request=request, form=form, lines=lines)
+                    if point is not None:
+                        record_reception(application=application, point=point, by=request.user)
             except IntakeError as error:
                 add_to_form(form, error)
             else:
@@ -151,6 +158,7 @@ def workbench(request):
         "services/workbench/workbench.html",
         {
             "form": form,
+            "point": point,
             "item": item,
             "bundle": bundle,
             "lines": lines,
@@ -225,6 +233,7 @@ def done(request, pk):
             "application": application,
             "children": application.children.select_related("department", "item_version"),
             "lines": checklist_lines(application),
+            "reception": Reception.objects.filter(application=application).select_related("point").first(),
         },
     )
 

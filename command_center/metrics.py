@@ -1,0 +1,155 @@
+"""The command centre's metrics registry: every loop declares its daily counts, its dashboard tiles and its
+rating indicators here, from its AppConfig.ready(), and the dashboard, the rollups, the API and the
+performance rating pick them up without anyone editing the command centre:
+
+    from command_center import metrics as m
+
+    m.register_count(m.DailyCount(
+        "grid.reported", model=GridEvent, date_field="reported_at", dimension="grid", dimension_path="grid_id",
+    ))
+    m.register_count(m.DailyCount("grid.due", model=GridEvent, date_field="due_at", due_date=True, ...))
+    m.register_count(m.DailyCount("grid.closed_on_time", ..., filter=Q(closed_at__lte=F("due_at"))))
+    m.register_tile(m.Tile("grid.on_time_rate", _("On-time closure rate"), loop="grid",
+                           numerator="grid.closed_on_time", denominator="grid.due",
+                           formula=_("closed on time ÷ cases due in the period")))
+    m.register_tile(m.Tile("grid.open_overdue", _("Overdue now"), loop="grid", now=open_overdue_by_township))
+
+Warning rows need no registration: every case type registered with the case kernel
+(township.casework.registry) is on the warning board. `register_board_rows` only refines how a type's
+rows read (a title with related fields, rows to leave out).
+
+A DailyCount is one number per day, township and dimension value, computed by one grouped query; the
+nightly rollup stores it and the dashboard sums it over any period, adding today's value live. Rates are
+never stored or averaged: a ratio tile sums its numerator and denominator over the period, then divides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Q
+
+LOOP_LABELS: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class DailyCount:
+    """A rollup-able figure: rows of `model` matching `filter`, placed on the local day of `date_field`
+    (an instant, or a date field), grouped by township and `dimension_path` (None: no dimension).
+
+    `value` is the aggregate (default: count of rows); with `due_date` the instant is a deadline that
+    ends its due date at midnight (CaseClock.due_at), so the row counts on the day before that midnight.
+    """
+
+    metric: str
+    model: type[models.Model]
+    date_field: str
+    filter: Q = field(default_factory=Q)
+    dimension: str = "none"
+    dimension_path: str | None = None
+    value: Any = None
+    due_date: bool = False
+    township_path: str = "township_id"
+    description: Any = ""
+
+    def aggregate(self):
+        return self.value if self.value is not None else Count("pk")
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A dashboard figure of one loop. Exactly one of:
+
+    - `metric`: the sum of a DailyCount over the period;
+    - `numerator` and `denominator`: a rate in per cent (sums over the period, then divided);
+      `scale` turns a mean instead (e.g. 1/60 for seconds summed over tickets → minutes);
+    - `now(township_ids) -> {township id: number}`: a live figure at this moment (open, overdue).
+
+    `by_department(township_ids) -> {department id: number}` (live) or `breakdown=True` (from the
+    metric's dimension) adds a breakdown by department; `trend=True` puts the tile on the trend charts.
+    """
+
+    key: str
+    label: Any
+    loop: str
+    formula: Any
+    metric: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = 100.0
+    unit: str = "count"  # count | percent | minutes
+    now: Callable[[list[int]], dict[int, float]] | None = None
+    by_department: Callable[[list[int]], dict[int, float]] | None = None
+    breakdown: bool = False
+    trend: bool = False
+    order: int = 100
+
+    @property
+    def is_rate(self) -> bool:
+        return self.numerator is not None
+
+    def metrics(self) -> list[str]:
+        return [m for m in (self.metric, self.numerator, self.denominator) if m]
+
+
+@dataclass(frozen=True)
+class BoardRows:
+    """How one case type's rows read on the warning board (all optional)."""
+
+    title: Callable[[Any], str] | None = None
+    related: tuple[str, ...] = ()
+    exclude: Q | None = None
+
+
+_counts: dict[str, DailyCount] = {}
+_tiles: dict[str, Tile] = {}
+_board: dict[str, BoardRows] = {}
+
+
+def register_loop(key: str, label) -> None:
+    LOOP_LABELS.setdefault(key, label)
+
+
+def register_count(count: DailyCount) -> None:
+    """Declare a daily count; registering the same metric again replaces it (a reload, a test)."""
+    _counts[count.metric] = count
+
+
+def register_tile(tile: Tile) -> None:
+    modes = [bool(tile.metric), bool(tile.numerator and tile.denominator), tile.now is not None]
+    if sum(modes) != 1:
+        raise ValueError(f"tile {tile.key}: give a metric, a numerator and denominator, or now")
+    _tiles[tile.key] = tile
+
+
+def register_board_rows(model: type[models.Model], rows: BoardRows) -> None:
+    _board[model._meta.label_lower] = rows
+
+
+def daily_counts() -> dict[str, DailyCount]:
+    return dict(_counts)
+
+
+def tiles(loop: str | None = None) -> list[Tile]:
+    found = [t for t in _tiles.values() if loop is None or t.loop == loop]
+    return sorted(found, key=lambda t: (t.order, t.key))
+
+
+def tile(key: str) -> Tile | None:
+    return _tiles.get(key)
+
+
+def board_rows(label_lower: str) -> BoardRows:
+    return _board.get(label_lower, BoardRows())
+
+
+def rate_indicators() -> dict[str, Tile]:
+    """The rates a rating scheme can use: every ratio tile whose counts are broken down by a dimension."""
+    return {
+        t.key: t
+        for t in _tiles.values()
+        if t.is_rate and t.scale == 100.0 and _counts.get(t.denominator) is not None
+    }

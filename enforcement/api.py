@@ -1,1 +1,0 @@
-"""Enforcement: REST API (DRF viewsets and serializers)."""

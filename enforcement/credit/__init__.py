@@ -1,0 +1,1 @@
+"""Credit records with publication by band, repair, and the optional township score."""
