@@ -21,3 +21,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english(client):
+    """For tests that read English messages: the code's language and the test client's pages in English
+    (the portal itself defaults to Chinese). Use with `pytestmark = pytest.mark.usefixtures("english")`."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

@@ -9,7 +9,7 @@ from tests.services.intake_helpers import clerk_at_window
 from township.entities.models import MarketEntity
 from township.org.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

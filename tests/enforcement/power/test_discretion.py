@@ -8,7 +8,7 @@ from enforcement.power import discretion
 from enforcement.power.discretion import Facts
 from tests.enforcement.power.factories import make_matter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
