@@ -39,3 +39,18 @@ class GridConfig(AppConfig):
             needs_township=True,
         )
         # --- end hotline ---
+        # --- gridevents ---
+        from grid.events.registration import register_events  # noqa: PLC0415 - app registry is ready now
+
+        register_events()
+        # --- end gridevents ---
+        # --- channels: the reporter hears of each step ---
+        from grid.channels.reporter import on_event_transition
+        from grid.models import GridEvent
+        from township.casework.workflow import case_transitioned
+
+        case_transitioned.connect(
+            on_event_transition, sender=GridEvent, dispatch_uid="grid.channel-reporter-sms"
+        )
+        nav.register(_("Report a problem"), "grid-report-problem", for_residents=True, order=60)
+        # --- end channels ---

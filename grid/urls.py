@@ -2,9 +2,29 @@
 
 from django.urls import path
 
+from grid.channels import views as channel_views
+from grid.events import views as event_views
 from grid.hotline import views as hotline_views
 
 urlpatterns = [
+    # --- gridevents ---
+    path("", event_views.home, name="grid-home"),
+    path("events/", event_views.event_list, name="grid-events"),
+    path("events/report/", event_views.report, name="grid-report"),
+    path("events/centre/", event_views.centre, name="grid-centre"),
+    path("events/department/", event_views.department, name="grid-department"),
+    path("events/<int:pk>/", event_views.event_detail, name="grid-event"),
+    path("events/<int:pk>/<slug:action>/", event_views.event_step, name="grid-event-step"),
+    path("photos/<int:pk>/", event_views.photo, name="grid-photo"),
+    # --- end gridevents ---
+    # --- channels: residents' reports, tracking, the follow-up question ---
+    path("report/", channel_views.report, name="grid-report-problem"),
+    path("report/nearby/", channel_views.nearby, name="grid-report-nearby"),
+    path("report/support/", channel_views.support, name="grid-report-support"),
+    path("report/sent/", channel_views.reported, name="grid-reported"),
+    path("track/", channel_views.track, name="grid-track"),
+    path("fixed/<str:token>/", channel_views.follow_up, name="grid-follow-up"),
+    # --- end channels ---
     # --- hotline work orders ---
     path("hotline/", hotline_views.order_list, name="grid-hotline-orders"),
     path("hotline/import/", hotline_views.import_orders_page, name="grid-hotline-import"),

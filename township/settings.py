@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=3),
         "options": {"expires": 3600},
     },
+    "grid-ask-if-fixed": {
+        "task": "grid.tasks.ask_if_fixed",
+        "schedule": crontab(minute=0, hour=10),
+        "options": {"expires": 3600},
+    },
     # The command centre's daily rollups: today and yesterday every quarter hour, the recent days nightly.
     "command-centre-rollups": {
         "task": "command_center.tasks.refresh_recent_rollups",
@@ -341,6 +346,21 @@ HOTLINE_LIMITS = {
 HOTLINE_MAX_SEND_BACKS = env.int("HOTLINE_MAX_SEND_BACKS", default=2)
 HOTLINE_PLATFORM = "hotline12345"  # the NOTIFY_PLATFORMS entry replies go to
 
+# Grid events: a step's limit when the category sets none, as (amount, unit); the time a summoned
+# department has to report on site after a whistle; whether the closure rates subtract deferred events
+# from the events due (Jinhua's variant of the published formulas).
+GRID_EVENT_DEFAULT_LIMITS = {
+    "register": (2, "working_hours"),
+    "handle": (3, "working_days"),
+    "check": (1, "working_days"),
+}
+# Channels into the loop (grid.channels): how long after closing a reporter may reopen a report as
+# "not fixed", when the "is it fixed?" question goes out, and how long repeated camera alerts merge.
+GRID_REOPEN_DAYS = env.int("GRID_REOPEN_DAYS", default=14)
+GRID_FOLLOW_UP_DAYS = env.int("GRID_FOLLOW_UP_DAYS", default=28)
+GRID_ALERT_MERGE_MINUTES = env.int("GRID_ALERT_MERGE_MINUTES", default=120)
+GRID_WHISTLE_ON_SITE = (1, "clock_hours")
+GRID_KPI_SUBTRACT_DEFERRED = env.bool("GRID_KPI_SUBTRACT_DEFERRED", default=False)
 CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}
 # Enforcement: the code of the township department that is the enforcement bureau (its squads are its
 # sub-departments); clues handed over by the grid, the hotline and inspections go to it.

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/", include("services.api")),
     path("api/hotline/", include("grid.hotline.api")),
     path("api/", include("township.entities.api")),
+    path("api/grid/", include("grid.api")),
     path("api/enforcement/", include("enforcement.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

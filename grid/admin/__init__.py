@@ -1,3 +1,3 @@
 """Grid admin: one module per part."""
 
-from grid.admin import hotline  # noqa: F401 - registers the hotline admin
+from grid.admin import events, hotline  # noqa: F401 - registers the event and hotline admins

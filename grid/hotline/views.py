@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from grid.channels.hotline import order_to_event
+from grid.errors import GridEventError
 from grid.hotline import services as hotline
 from grid.hotline.errors import HotlineError
 from grid.hotline.importer import ImportRefused, import_orders
@@ -134,6 +136,8 @@ def _steps(user, order) -> list[str]:
         steps.append("follow-up")
     if centre and order.extensions.filter(decision=ExtensionDecision.PENDING).exists():
         steps.append("decide-extension")
+    if centre and order.passed_to_id is None and order.status != S.CLOSED:
+        steps.append("to-event")
     return steps
 
 
@@ -146,6 +150,7 @@ def _forms(order, bound=None):
         "decide-extension": DecisionForm(prefix="decide"),
         "reply": ReplyForm(prefix="reply"),
         "follow-up": FollowUpForm(prefix="follow"),
+        "to-event": ToEventForm(township_id=order.township_id, prefix="event"),
     }
     forms_.update(bound or {})
     return forms_
@@ -163,6 +168,8 @@ def _form_for(action, order, data):
     }
     if action in ("dispatch", "force-assign"):
         return UnitChoiceForm(data, township_id=order.township_id, prefix=prefixes[action])
+    if action == "to-event":
+        return ToEventForm(data, township_id=order.township_id, prefix="event")
     form_class = {
         "send-back": SendBackForm,
         "extension": ExtensionForm,
@@ -198,6 +205,7 @@ STEP_TEXT = {
     "decide-extension": (gettext_lazy("Decide the extension request"), gettext_lazy("Decide")),
     "reply": (gettext_lazy("Reply to the caller"), gettext_lazy("Send the reply")),
     "follow-up": (gettext_lazy("Record the follow-up call"), gettext_lazy("Save")),
+    "to-event": (gettext_lazy("Pass to the grid as an event"), gettext_lazy("Make an event")),
 }
 
 
@@ -275,7 +283,9 @@ def order_action(request, pk, action):
                 hotline.reply_to_caller(order=order, by=request.user, **values)
             elif action == "follow-up":
                 hotline.record_follow_up(order=order, by=request.user, **values)
-    except HotlineError as error:
+            elif action == "to-event":
+                order_to_event(order=order, by=request.user, **values)
+    except (HotlineError, GridEventError) as error:
         if form is None:
             messages.error(request, error.message)
             return redirect("grid-hotline-order", pk=order.pk)
@@ -283,6 +293,24 @@ def order_action(request, pk, action):
         return _detail(request, order, {action: form})
     messages.success(request, _("Saved."))
     return redirect("grid-hotline-order", pk=order.pk)
+
+
+class ToEventForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("Event category"), choices=())
+    latitude = forms.CharField(
+        label=gettext_lazy("Latitude (if the order has none)"), required=False, max_length=20
+    )
+    longitude = forms.CharField(
+        label=gettext_lazy("Longitude (if the order has none)"), required=False, max_length=20
+    )
+
+    def __init__(self, *args, township_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        from grid.events.selectors import categories_for  # noqa: PLC0415 - selectors import the services
+
+        self.fields["category"].choices = [("", "—")] + [
+            (c.pk, f"{c.major_name} · {c.minor_name}") for c in categories_for(township_id)
+        ]
 
 
 class ImportForm(forms.Form):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('grid', '0001_grids'),
+        ('grid', '0002_events'),
         ('org', '0004_api_clients'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
