@@ -253,7 +253,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # The catalog's delivery options and an application's chosen delivery share one choice set.
-    "ENUM_NAME_OVERRIDES": {"DeliveryEnum": "services.models.catalog.Delivery"},
+    "ENUM_NAME_OVERRIDES": {
+        "DeliveryEnum": "services.models.catalog.Delivery",
+        "ApplicationStatusEnum": "services.models.applications.ApplicationStatus",
+        "GridEventStatusEnum": "grid.models.events.EventStatus",
+    },
 }
 
 # Celery: Redis broker; beat schedules live here, as crontabs, with `expires` on frequent jobs.

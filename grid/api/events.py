@@ -150,7 +150,11 @@ class GridEventViewSet(
 
     @extend_schema(
         summary="Grid events you may see, newest first",
-        parameters=[OpenApiParameter("status", str, enum=EventStatus.values, required=False)],
+        parameters=[
+            OpenApiParameter(
+                "status", str, required=False, description="One of: " + ", ".join(EventStatus.values)
+            )
+        ],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
