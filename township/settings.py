@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
         "HotlineStatusEnum": "grid.models.hotline.HotlineStatus",
         "HotlineUrgencyEnum": "grid.models.hotline.HotlineUrgency",
         "FollowUpResultEnum": "grid.models.hotline.FollowUpResult",
+        "GridEventStatusEnum": "grid.models.events.EventStatus",
     },
 }
 

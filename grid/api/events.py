@@ -11,9 +11,11 @@ from rest_framework.routers import SimpleRouter
 
 from grid.events import selectors, services
 from grid.models import EventCategory, EventStatus, Grid, GridEvent
+from township.api import PageNumberPagination
 from township.api_schema import ErrorSerializer
 from township.casework.display import Audience, timeline_rows
 from township.fields import parse_pk
+from township.paginators import CappedCountPaginator
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -107,12 +109,19 @@ class ReportSerializer(serializers.Serializer):
     client_key = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
+class CappedPagination(PageNumberPagination):
+    """Counts at most 10,000 rows (a township's events run into the millions)."""
+
+    django_paginator_class = CappedCountPaginator
+
+
 @extend_schema(tags=["grid events"])
 class GridEventViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
+    pagination_class = CappedPagination
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -141,7 +150,11 @@ class GridEventViewSet(
 
     @extend_schema(
         summary="Grid events you may see, newest first",
-        parameters=[OpenApiParameter("status", str, enum=EventStatus.values, required=False)],
+        parameters=[
+            OpenApiParameter(
+                "status", str, required=False, description="One of: " + ", ".join(EventStatus.values)
+            )
+        ],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

@@ -56,7 +56,7 @@ def event_list(user, *, status: str = "", grid_id: int = 0, department_id: int =
         queryset = queryset.filter(grid_id=grid_id)
     if department_id:
         queryset = queryset.filter(department_id=department_id)
-    return queryset.order_by("-reported_at", "-pk")
+    return queryset.order_by("-reported_at", "-id")
 
 
 def event_detail(user, pk: int) -> GridEvent | None:
