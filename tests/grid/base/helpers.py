@@ -1,0 +1,47 @@
+"""Grids for the tests: square villages and grids with exact, hand-checkable borders."""
+
+from grid.geo.services import import_boundaries
+from grid.models import Grid, GridRole, GridStaff
+from township.org.models import Village
+
+
+def square(x0, y0, x1, y1) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def feature(code, geometry, *, level="grid", name=None, **props) -> dict:
+    return {
+        "type": "Feature",
+        "properties": {"level": level, "code": code, "name": name or f"网格{code[-3:]}", **props},
+        "geometry": geometry,
+    }
+
+
+def two_by_two(township) -> dict:
+    """Village <township>201 = [120.0, 120.02] × [31.0, 31.02], cut into four 0.01° grids:
+    001 north-west, 002 north-east, 003 south-west, 004 south-east."""
+    v = f"{township.code}201"
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            feature(v, square(120.0, 31.0, 120.02, 31.02), level="village", name="东湖村"),
+            feature(f"{v}001", square(120.0, 31.01, 120.01, 31.02)),
+            feature(f"{v}002", square(120.01, 31.01, 120.02, 31.02)),
+            feature(f"{v}003", square(120.0, 31.0, 120.01, 31.01)),
+            feature(f"{v}004", square(120.01, 31.0, 120.02, 31.01)),
+        ],
+    }
+
+
+def make_grids(township) -> dict[str, Grid]:
+    """The four grids of two_by_two, by their last three digits."""
+    import_boundaries(township=township, data=two_by_two(township))
+    return {g.code[-3:]: g for g in Grid.objects.filter(township=township)}
+
+
+def village_of(township) -> Village:
+    return Village.objects.get(township=township, code=f"{township.code}201")
+
+
+def post(user, grid, role=GridRole.FULL_TIME) -> GridStaff:
+    return GridStaff.objects.create(township=grid.township, grid=grid, user=user, role=role)
