@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 from shapely.validation import explain_validity
 
-
 # Longitude and latitude of the mainland, with a margin: anything else is a swapped pair or projected metres.
 LNG_RANGE = (70.0, 140.0)
 LAT_RANGE = (0.0, 56.0)
@@ -48,7 +47,10 @@ def _ring_faults(ring, where: str) -> list[str]:
         if (
             not isinstance(position, list | tuple)
             or len(position) < 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in position[:2])
+            or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                for v in position[:2]
+            )
         ):
             return [_("%(where)s: every position must be [longitude, latitude] numbers.") % {"where": where}]
         lng, lat = position[0], position[1]
@@ -61,7 +63,9 @@ def _ring_faults(ring, where: str) -> list[str]:
                 % {"where": where, "lng": lng, "lat": lat}
             ]
     if list(ring[0][:2]) != list(ring[-1][:2]):
-        faults.append(_("%(where)s: the ring is not closed (its first and last positions differ).") % {"where": where})
+        faults.append(
+            _("%(where)s: the ring is not closed (its first and last positions differ).") % {"where": where}
+        )
     return faults
 
 
@@ -75,7 +79,10 @@ def geometry_faults(geometry, where: str) -> list[str]:
     elif kind == "MultiPolygon" and isinstance(coordinates, list):
         polygons = coordinates
     else:
-        return [_("%(where)s: the geometry must be a Polygon or MultiPolygon, not %(kind)s.") % {"where": where, "kind": kind}]
+        return [
+            _("%(where)s: the geometry must be a Polygon or MultiPolygon, not %(kind)s.")
+            % {"where": where, "kind": kind}
+        ]
     faults = []
     for polygon in polygons:
         if not isinstance(polygon, list) or not polygon:
@@ -89,7 +96,10 @@ def geometry_faults(geometry, where: str) -> list[str]:
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
         return [_("%(where)s: not a readable polygon (%(error)s).") % {"where": where, "error": exc}]
     if not geom.is_valid:
-        return [_("%(where)s: not a valid polygon: %(reason)s.") % {"where": where, "reason": explain_validity(geom)}]
+        return [
+            _("%(where)s: not a valid polygon: %(reason)s.")
+            % {"where": where, "reason": explain_validity(geom)}
+        ]
     if geom.area <= 0:
         return [_("%(where)s: the polygon has no area.") % {"where": where}]
     return []

@@ -66,7 +66,10 @@ def lattice_layout(
             bend = rnd.uniform(-0.12, 0.12) * cell
             dx, dy = x2 - x1, y2 - y1
             length = (dx * dx + dy * dy) ** 0.5 or 1.0
-            middle[key] = (round((x1 + x2) / 2 - dy / length * bend, 6), round((y1 + y2) / 2 + dx / length * bend, 6))
+            middle[key] = (
+                round((x1 + x2) / 2 - dy / length * bend, 6),
+                round((y1 + y2) / 2 + dx / length * bend, 6),
+            )
         return middle[key]
 
     def cell_polygon(i, j) -> Polygon:
@@ -121,7 +124,9 @@ def lattice_layout(
         features += grid_features
         if specialised and number == 0:
             centre = cell_shapes[4].centroid
-            school = box(centre.x - cell * 0.12, centre.y - cell * 0.08, centre.x + cell * 0.12, centre.y + cell * 0.08)
+            school = box(
+                centre.x - cell * 0.12, centre.y - cell * 0.08, centre.x + cell * 0.12, centre.y + cell * 0.08
+            )
             features.append(
                 {
                     "type": "Feature",

@@ -43,12 +43,14 @@ def _text(value, limit: int) -> str:
 def import_boundaries(*, township, data, by=None, request=None) -> dict:
     """Check every feature and write all of them, or raise BoundaryImportRejected naming each fault."""
     faults: list[str] = []
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-        data.get("features"), list
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
     ):
         raise BoundaryImportRejected(
             _("The file is not a GeoJSON FeatureCollection; nothing was imported."),
-            [_("The file must be a GeoJSON object with \"type\": \"FeatureCollection\" and a list of features.")],
+            [_('The file must be a GeoJSON object with "type": "FeatureCollection" and a list of features.')],
         )
 
     villages_in: dict[str, dict] = {}
@@ -78,7 +80,9 @@ def import_boundaries(*, township, data, by=None, request=None) -> dict:
                     % {"where": where, "township": township.code}
                 )
             if kind not in Village.Kind.values:
-                faults.append(_("%(where)s: unknown village kind “%(kind)s”.") % {"where": where, "kind": kind})
+                faults.append(
+                    _("%(where)s: unknown village kind “%(kind)s”.") % {"where": where, "kind": kind}
+                )
             if code in villages_in:
                 faults.append(_("%(where)s: the code appears twice in the file.") % {"where": where})
             villages_in[code] = {**item, "kind": kind}
@@ -86,7 +90,8 @@ def import_boundaries(*, township, data, by=None, request=None) -> dict:
             kind = _text(props.get("kind"), 12) or GridKind.BASIC
             if not GRID_CODE.fullmatch(code):
                 faults.append(
-                    _("%(where)s: a grid code is its village's 12-digit code and 3 or more digits.") % {"where": where}
+                    _("%(where)s: a grid code is its village's 12-digit code and 3 or more digits.")
+                    % {"where": where}
                 )
             if kind not in GridKind.values:
                 faults.append(_("%(where)s: unknown grid kind “%(kind)s”.") % {"where": where, "kind": kind})
@@ -97,7 +102,9 @@ def import_boundaries(*, township, data, by=None, request=None) -> dict:
             faults.append(_("%(where)s: level must be “village” or “grid”.") % {"where": where})
 
     # what is there already
-    existing_villages = {v.code: v for v in Village.objects.filter(code__in={c[:12] for c in grids_in} | set(villages_in))}
+    existing_villages = {
+        v.code: v for v in Village.objects.filter(code__in={c[:12] for c in grids_in} | set(villages_in))
+    }
     existing_grids = {g.code: g for g in Grid.objects.filter(township=township).select_related("village")}
     elsewhere = set(
         Grid.objects.filter(code__in=list(grids_in)).exclude(township=township).values_list("code", flat=True)
@@ -105,7 +112,9 @@ def import_boundaries(*, township, data, by=None, request=None) -> dict:
     for code, item in villages_in.items():
         village = existing_villages.get(code)
         if village is not None and village.township_id != township.pk:
-            faults.append(_("%(where)s: this village belongs to another township.") % {"where": item["where"]})
+            faults.append(
+                _("%(where)s: this village belongs to another township.") % {"where": item["where"]}
+            )
 
     # the villages' shapes after the import
     village_shapes = {
@@ -154,9 +163,17 @@ def import_boundaries(*, township, data, by=None, request=None) -> dict:
                     % {"where": where, "parent": parent}
                 )
             elif parent not in grids_in and parent not in existing_grids:
-                faults.append(_("%(where)s: no grid %(parent)s to lie in.") % {"where": where, "parent": parent})
+                faults.append(
+                    _("%(where)s: no grid %(parent)s to lie in.") % {"where": where, "parent": parent}
+                )
         if not item["bad"]:
-            final[code] = {"shape": shape(item["geometry"]), "kind": item["kind"], "parent": parent, "in_file": True, "where": where}
+            final[code] = {
+                "shape": shape(item["geometry"]),
+                "kind": item["kind"],
+                "parent": parent,
+                "in_file": True,
+                "where": where,
+            }
         else:
             final.pop(code, None)
 
@@ -177,9 +194,14 @@ def import_boundaries(*, township, data, by=None, request=None) -> dict:
                 % {"where": item["where"], "village": code[:12]}
             )
         parent = item["parent"]
-        if parent and parent in final and not final[parent]["shape"].buffer(INSIDE_TOLERANCE).covers(item["shape"]):
+        if (
+            parent
+            and parent in final
+            and not final[parent]["shape"].buffer(INSIDE_TOLERANCE).covers(item["shape"])
+        ):
             faults.append(
-                _("%(where)s: the micro-grid is not inside its grid %(parent)s.") % {"where": item["where"], "parent": parent}
+                _("%(where)s: the micro-grid is not inside its grid %(parent)s.")
+                % {"where": item["where"], "parent": parent}
             )
     # grids in the file whose village moved must still be inside it: existing grids of changed villages
     for code, item in final.items():
@@ -193,13 +215,22 @@ def import_boundaries(*, township, data, by=None, request=None) -> dict:
 
     # overlap, within one level
     faults += _overlaps(
-        [(c, i) for c, i in final.items()],
+        list(final.items()),
         level_of=lambda item: (item["parent"] or "", item["kind"] if not item["parent"] else ""),
         message=_("%(a)s overlaps %(b)s (%(area)s m²)."),
     )
     faults += _overlaps(
-        [(c, {"shape": s, "in_file": c in villages_in, "where": villages_in[c]["where"] if c in villages_in else c})
-         for c, s in village_shapes.items()],
+        [
+            (
+                c,
+                {
+                    "shape": s,
+                    "in_file": c in villages_in,
+                    "where": villages_in[c]["where"] if c in villages_in else c,
+                },
+            )
+            for c, s in village_shapes.items()
+        ],
         level_of=lambda item: "",
         message=_("%(a)s overlaps %(b)s (%(area)s m²)."),
     )

@@ -1,12 +1,10 @@
 """Grid: the grids of a township and the people who work them (geo), base data, patrols and events."""
 
-from grid.models.geo import Grid, GridKind, GridRole, GridStaff
-
 # --- gridbase: base data, patrols, care (vulnerable households) ---
-from grid.models.base import (  # noqa: E402 - one marked block per helper
+from grid.models.base import (
     House,
-    HouseKind,
     Household,
+    HouseKind,
     Organisation,
     OrganisationKind,
     Person,
@@ -16,7 +14,7 @@ from grid.models.base import (  # noqa: E402 - one marked block per helper
     Sex,
     SpecialGroup,
 )
-from grid.models.care import (  # noqa: E402
+from grid.models.care import (
     CareCategory,
     CareHousehold,
     CareWarning,
@@ -27,7 +25,8 @@ from grid.models.care import (  # noqa: E402
     VisitTask,
     WarningStatus,
 )
-from grid.models.patrols import Patrol  # noqa: E402
+from grid.models.geo import Grid, GridKind, GridRole, GridStaff
+from grid.models.patrols import Patrol
 
 # --- end gridbase ---
 

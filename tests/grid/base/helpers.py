@@ -45,3 +45,17 @@ def village_of(township) -> Village:
 
 def post(user, grid, role=GridRole.FULL_TIME) -> GridStaff:
     return GridStaff.objects.create(township=grid.township, grid=grid, user=user, role=role)
+
+
+def id_number(n: int, born: str = "19500101", region: str = "320999") -> str:
+    from township.identifiers import id_number_check_char
+
+    first = f"{region}{born}{n % 1000:03d}"
+    return first + id_number_check_char(first)
+
+
+def credit_code(n: int) -> str:
+    from township.identifiers import credit_code_check_char
+
+    first = f"91320999MA{n:07d}"
+    return first + credit_code_check_char(first)
