@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -348,7 +349,7 @@ def read_table(upload, filename: str = "") -> list[list]:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError):
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
         raise ImportRejected(_("The file is not an Excel workbook (.xlsx) or a CSV file."), []) from None
     try:
         sheet = book.worksheets[0]
@@ -368,6 +369,9 @@ def import_base_data(*, kind: str, township, table: list[list], by, request=None
         raise ImportRejected(_("At most %(n)d rows per import.") % {"n": MAX_ROWS}, [])
     aliases = {alias.lower(): name for name, (names, _c) in sheet.columns.items() for alias in names}
     headers = [aliases.get(cell_text(h).lower()) for h in table[0]]
+    # errors name the column as the file does
+    label = {name: names[0] for name, (names, _c) in sheet.columns.items()}
+    label.update({h: cell_text(raw) for h, raw in zip(headers, table[0], strict=False) if h})
     errors: list[tuple[int, str, str]] = []
     missing = [
         n for n, (names, _c) in sheet.columns.items() if n not in headers and n in ("grid", sheet.key, "name")
@@ -389,13 +393,13 @@ def import_base_data(*, kind: str, township, table: list[list], by, request=None
         for name, (names, clean) in sheet.columns.items():
             text = cells.get(name, "")
             if "\x00" in text:
-                errors.append((number, names[0], _("Contains a NUL character.")))
+                errors.append((number, label[name], _("Contains a NUL character.")))
                 bad = True
                 continue
             try:
                 values[name] = clean(text)
             except ValueError as exc:
-                errors.append((number, names[0], str(exc)))
+                errors.append((number, label[name], str(exc)))
                 bad = True
         if bad:
             continue
@@ -409,7 +413,7 @@ def import_base_data(*, kind: str, township, table: list[list], by, request=None
         key = values.get(sheet.key) or ""
         if key:
             if key in seen:
-                errors.append((number, sheet.key, _("The same as row %(row)d.") % {"row": seen[key]}))
+                errors.append((number, label[sheet.key], _("The same as row %(row)d.") % {"row": seen[key]}))
                 continue
             seen[key] = number
         rows.append((number, values))
@@ -422,7 +426,7 @@ def import_base_data(*, kind: str, township, table: list[list], by, request=None
             township=township, **{f"{sheet.key}__in": keys[start : start + 5000]}
         ):
             existing[getattr(obj, sheet.key)] = obj
-    if sheet.key != "id_number":
+    if model in (Place, Organisation):
         # places and organisations without a credit code: the same name and address in the grid
         for obj in model.objects.filter(township=township, credit_code="", grid__in=list(grids.values())):
             existing.setdefault(("", obj.grid_id, obj.name, obj.address), obj)
@@ -441,7 +445,7 @@ def import_base_data(*, kind: str, township, table: list[list], by, request=None
         for number, values in rows:
             household = households.get(values["household"])
             if household is not None and household.grid_id not in visible:
-                errors.append((number, "household", _("This household is in another grid.")))
+                errors.append((number, label["household"], _("This household is in another grid.")))
 
     if errors:
         raise ImportRejected(

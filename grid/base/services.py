@@ -101,6 +101,7 @@ def save_record(obj, *, by, request=None, changed: list[str] | None = None):
                     )
                 obj.pk = existing.pk
                 obj.created_at = existing.created_at
+                obj._state.adding = False
         is_new = obj.pk is None
         if isinstance(obj, Person):
             obj.fill_from_id_number()

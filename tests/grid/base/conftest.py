@@ -38,3 +38,12 @@ def world(db):
         far_grids=far_grids,
         far_member=far_member,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the source language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -81,7 +81,12 @@ def test_a_redrawn_boundary_is_seen_at_once(township):
     data["features"][1] = feature(f"{v}001", square(120.0, 31.01, 120.004, 31.02))
     data["features"][2] = feature(
         f"{v}002",
-        {"type": "Polygon", "coordinates": [[[120.004, 31.01], [120.02, 31.01], [120.02, 31.02], [120.004, 31.02], [120.004, 31.01]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [[120.004, 31.01], [120.02, 31.01], [120.02, 31.02], [120.004, 31.02], [120.004, 31.01]]
+            ],
+        },
     )
     import_boundaries(township=township, data=data)
     assert locate(township.pk, 120.005, 31.015).grid_id == grids["002"].pk
@@ -113,11 +118,15 @@ def test_a_bad_import_changes_nothing_and_names_each_fault(township):
     v = f"{township.code}201"
     data = two_by_two(township)
     # 1. a ring that is not closed
-    data["features"][1]["geometry"]["coordinates"][0] = data["features"][1]["geometry"]["coordinates"][0][:-1] + [[120.0, 31.0199]]
+    data["features"][1]["geometry"]["coordinates"][0] = data["features"][1]["geometry"]["coordinates"][0][
+        :-1
+    ] + [[120.0, 31.0199]]
     # 2. a bow-tie (self-crossing)
     data["features"][2]["geometry"] = {
         "type": "Polygon",
-        "coordinates": [[[120.01, 31.01], [120.02, 31.02], [120.02, 31.01], [120.01, 31.02], [120.01, 31.01]]],
+        "coordinates": [
+            [[120.01, 31.01], [120.02, 31.02], [120.02, 31.01], [120.01, 31.02], [120.01, 31.01]]
+        ],
     }
     # 3. overlapping its neighbour 004 by half
     data["features"][3]["geometry"] = square(120.0, 31.0, 120.015, 31.01)
@@ -141,7 +150,10 @@ def test_a_bad_import_changes_nothing_and_names_each_fault(township):
 def test_a_new_grid_overlapping_one_already_stored_is_refused(township):
     make_grids(township)
     v = f"{township.code}201"
-    data = {"type": "FeatureCollection", "features": [feature(f"{v}005", square(120.005, 31.005, 120.015, 31.015))]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [feature(f"{v}005", square(120.005, 31.005, 120.015, 31.015))],
+    }
     faults = _rejected(township, data)
     assert len(faults) == 4 and all("overlaps" in f for f in faults)
     assert not Grid.objects.filter(code=f"{v}005").exists()
@@ -155,9 +167,22 @@ def test_a_new_grid_overlapping_one_already_stored_is_refused(township):
         (lambda d: d["features"][1]["properties"].update(code="320999999201001"), "no village 320999999201"),
         (lambda d: d["features"][1]["properties"].update(kind="odd"), "unknown grid kind"),
         (lambda d: d["features"][1]["properties"].update(name=""), "no name"),
-        (lambda d: d["features"][1].update(geometry={"type": "Point", "coordinates": [120, 31]}), "Polygon or MultiPolygon"),
-        (lambda d: d["features"][1]["geometry"].update(coordinates=[[[120.0, 31.01], [120.01, 31.01], [120.0, 31.01]]]), "at least 4"),
-        (lambda d: d["features"][1]["geometry"].update(coordinates=[[["a", 31.01], [120.01, 31.01], [120.0, 31.02], ["a", 31.01]]]), "numbers"),
+        (
+            lambda d: d["features"][1].update(geometry={"type": "Point", "coordinates": [120, 31]}),
+            "Polygon or MultiPolygon",
+        ),
+        (
+            lambda d: d["features"][1]["geometry"].update(
+                coordinates=[[[120.0, 31.01], [120.01, 31.01], [120.0, 31.01]]]
+            ),
+            "at least 4",
+        ),
+        (
+            lambda d: d["features"][1]["geometry"].update(
+                coordinates=[[["a", 31.01], [120.01, 31.01], [120.0, 31.02], ["a", 31.01]]]
+            ),
+            "numbers",
+        ),
         (lambda d: d["features"].append(copy.deepcopy(d["features"][1])), "twice"),
         (lambda d: d["features"][0]["properties"].update(code="320999102201"), "township's code"),
     ],

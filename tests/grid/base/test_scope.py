@@ -55,9 +55,10 @@ def test_models_without_a_grid_path_stay_township_scoped(world):
     assert in_scope(entity, world.member)
     far = MarketEntity.objects.create(township=world.elsewhere, credit_code="91320999MA1XXXXX0Y", name="店")
     assert not in_scope(far, world.member)
-    assert visible_to(Department.objects.all(), world.member).count() == Department.objects.filter(
-        township=world.township
-    ).count()
+    assert (
+        visible_to(Department.objects.all(), world.member).count()
+        == Department.objects.filter(township=world.township).count()
+    )
     assert scope_for(world.member) == ("township", world.township.pk)
 
 
