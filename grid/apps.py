@@ -23,7 +23,7 @@ class GridConfig(AppConfig):
             VisitTask,
             workflow=VISIT_WORKFLOW,
             label=_("Home visit"),
-            url_name="grid:visit",
+            url_name="grid-visit",
             escalation=Escalation(
                 handlers=visit_handlers,
                 describe=describe_visit_warning,
@@ -31,4 +31,24 @@ class GridConfig(AppConfig):
             ),
         )
         grant_gridbase_permissions()
+        from township import nav
+        from township.org.roles import Role
+
+        members = {Role.GRID_MEMBER, Role.GRID_HEAD}
+        nav.register(
+            _("Base data"),
+            "grid-base-home",
+            roles=members | {Role.TOWNSHIP_ADMIN},
+            order=40,
+            needs_township=True,
+        )
+        nav.register(_("Patrol"), "grid-patrol", roles=members, order=41, needs_township=True)
+        nav.register(_("Home visits"), "grid-visits", roles=members, order=42, needs_township=True)
+        nav.register(
+            _("Grid overview"),
+            "grid-overview",
+            roles={Role.GRID_HEAD, Role.TOWNSHIP_ADMIN, Role.COMMAND_CENTRE},
+            order=43,
+            needs_township=True,
+        )
         # --- end gridbase ---

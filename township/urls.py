@@ -23,7 +23,9 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("approvals/", include("approvals.urls")),
     path("inbox/", include("township.notify.urls")),
+    path("grid/", include("grid.urls")),  # gridbase
     path("api/", include("services.api")),
+    path("api/grid/", include("grid.api")),  # gridbase
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

@@ -390,7 +390,7 @@ def import_base_data(*, kind: str, township, table: list[list], by, request=None
         if not any(cells.values()):
             continue
         values, bad = {}, False
-        for name, (names, clean) in sheet.columns.items():
+        for name, (_names, clean) in sheet.columns.items():
             text = cells.get(name, "")
             if "\x00" in text:
                 errors.append((number, label[name], _("Contains a NUL character.")))

@@ -1,1 +1,0 @@
-"""Grid: REST API (DRF viewsets and serializers)."""

@@ -1,0 +1,22 @@
+"""Grid: REST API (DRF viewsets and serializers)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+# --- gridbase ---
+from grid.api.base import VIEWSETS, ExpenseFeedView
+from grid.api.geo import GridMapView, LocateView
+
+router = SimpleRouter()
+for _kind, _viewset in VIEWSETS.items():
+    router.register(f"base/{_kind}", _viewset, basename=f"grid-base-{_kind}")
+# --- end gridbase ---
+
+urlpatterns = [
+    # --- gridbase ---
+    path("locate/", LocateView.as_view(), name="grid-api-locate"),
+    path("map/", GridMapView.as_view(), name="grid-api-map"),
+    path("care/expenses/", ExpenseFeedView.as_view(), name="grid-api-expenses"),
+    *router.urls,
+    # --- end gridbase ---
+]
