@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -143,6 +144,7 @@ def boundary_version(township_id: int) -> str:
 def boundaries_changed(township_id: int) -> None:
     """Call after any change to a township's grid boundaries (the signal on Grid does it on commit)."""
     cache.set(_version_key(township_id), uuid.uuid4().hex, timeout=None)
+    _checked.pop(township_id, None)
 
 
 class GridLocator:
@@ -184,13 +186,27 @@ class GridLocator:
 
 _locators: dict[int, tuple[str, GridLocator]] = {}
 _lock = threading.Lock()
+# The boundary version is read from the shared cache at most this often per process (seconds): a change
+# made in another process is seen within this time, one made in this process at once.
+VERSION_CHECK_SECONDS = 2.0
+_checked: dict[int, tuple[float, str]] = {}
+
+
+def _current_version(township_id: int) -> str:
+    now = time.monotonic()
+    seen = _checked.get(township_id)
+    if seen is not None and now - seen[0] < VERSION_CHECK_SECONDS:
+        return seen[1]
+    version = boundary_version(township_id)
+    _checked[township_id] = (now, version)
+    return version
 
 
 def locator_for(township_id: int) -> GridLocator:
     """The township's locator, rebuilt when its boundary version changed (a boundary was edited or imported)."""
     from grid.models import Grid  # noqa: PLC0415 - cycle: the models' signals use this module
 
-    version = boundary_version(township_id)
+    version = _current_version(township_id)
     cached = _locators.get(township_id)
     if cached is not None and cached[0] == version:
         return cached[1]

@@ -10,6 +10,7 @@ changes nothing, so importing the same file twice writes nothing the second time
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -84,7 +85,9 @@ TERMS = {
 }
 
 
+@functools.cache
 def _choice_table(choices) -> dict[str, str]:
+    """Codes, Chinese terms and the labels in both UI languages (built once per choice set)."""
     table = {}
     for value in choices.values:
         for term in TERMS.get(value, "").split():

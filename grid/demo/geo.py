@@ -174,3 +174,55 @@ def load_demo_geo(township) -> dict:
                 defaults={"phone": phone, "is_party_member": role == GridRole.HEAD},
             )
     return report
+
+
+DEMO_HOUSEHOLDS = [
+    # household number, head, ID stem (17 digits), tags of the head, care categories
+    (
+        "QS-H0001",
+        "陈阿婆",
+        "32099919380215002",
+        ["living_alone_elderly", "low_income"],
+        ["living_alone_elderly", "low_income"],
+    ),
+    ("QS-H0002", "钱大伯", "32099919460703001", ["severely_disabled"], ["severe_disability"]),
+    ("QS-H0003", "孙建国", "32099919780411003", [], []),
+]
+
+
+def load_demo_base(township) -> int:
+    """A few households, persons and one place in the community's first grid, two on the care list."""
+    from grid.models import CareHousehold, Grid, Household, Person, Place  # noqa: PLC0415 - as above
+    from township.identifiers import id_number_check_char  # noqa: PLC0415 - as above
+
+    grid = Grid.objects.filter(township=township, code=f"{township.code}001001").first()
+    if grid is None or township.code != "320999101":
+        return 0
+    created = 0
+    for number, head, stem, tags, care in DEMO_HOUSEHOLDS:
+        household, new = Household.objects.get_or_create(
+            township=township,
+            number=number,
+            defaults={"grid": grid, "head_name": head, "address": f"青石社区{number[-2:]}号"},
+        )
+        created += new
+        person, new = Person.objects.get_or_create(
+            township=township,
+            id_number=stem + id_number_check_char(stem),
+            defaults={"grid": grid, "household": household, "name": head, "relation": "户主", "tags": tags},
+        )
+        if new:
+            person.fill_from_id_number()
+            person.save()
+            created += 1
+        if care:
+            created += CareHousehold.objects.get_or_create(
+                household=household, defaults={"township": township, "grid": grid, "categories": care}
+            )[1]
+    created += Place.objects.get_or_create(
+        township=township,
+        grid=grid,
+        name="青石社区便民超市",
+        defaults={"kind": "shop", "address": "青石社区人民路8号"},
+    )[1]
+    return created
