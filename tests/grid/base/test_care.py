@@ -158,3 +158,20 @@ def test_regular_visits_are_scheduled_once(world, listed):
     assert schedule_due_visits(township=world.township) == 0
     task = VisitTask.objects.get()
     assert task.warning is None and deadlines_for(task).filter(kind="visit").exists()
+
+
+def test_a_late_visit_is_swept_and_warned_to_its_member_like_any_case(world, listed):
+    from datetime import timedelta
+
+    from township.casework.sweep import sweep_warning_levels
+    from township.notify.models import InboxItem
+
+    record = {"record_id": "E1", "id_number": id_number(1, born="19380101"), "date": "2026-11-02", "amount": "9000"}
+    import_expenses(township=world.township, records=[record], source="api")
+    deadline = deadlines_for(VisitTask.objects.get()).get()
+    sweep_warning_levels(now=deadline.due_at + timedelta(hours=1))
+    deadline.refresh_from_db()
+    assert deadline.warning_level == 2
+    assert InboxItem.objects.filter(user=world.member).exists()
+    assert InboxItem.objects.filter(user=world.head).exists()
+    assert not InboxItem.objects.filter(user=world.other_member).exists()
