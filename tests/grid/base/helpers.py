@@ -1,5 +1,7 @@
 """Grids for the tests: square villages and grids with exact, hand-checkable borders."""
 
+from types import SimpleNamespace
+
 from grid.geo.services import import_boundaries
 from grid.models import Grid, GridRole, GridStaff
 from township.org.models import Village
@@ -59,3 +61,34 @@ def credit_code(n: int) -> str:
 
     first = f"91320999MA{n:07d}"
     return first + credit_code_check_char(first)
+
+
+def build_world():
+    from tests.factories import TownshipFactory, make_staff
+    from township.org.roles import Role
+
+    township = TownshipFactory(code="320999101")
+    grids = make_grids(township)
+    member = make_staff(Role.GRID_MEMBER, township=township, username="member1")
+    other_member = make_staff(Role.GRID_MEMBER, township=township, username="member2")
+    head = make_staff(Role.GRID_HEAD, township=township, username="head1")
+    admin = make_staff(Role.TOWNSHIP_ADMIN, township=township, username="admin1")
+    post(member, grids["001"])
+    post(other_member, grids["002"])
+    post(head, grids["001"], GridRole.HEAD)
+    post(head, grids["002"], GridRole.HEAD)
+    elsewhere = TownshipFactory(code="320999102")
+    far_grids = make_grids(elsewhere)
+    far_member = make_staff(Role.GRID_MEMBER, township=elsewhere, username="member9")
+    post(far_member, far_grids["001"])
+    return SimpleNamespace(
+        township=township,
+        grids=grids,
+        member=member,
+        other_member=other_member,
+        head=head,
+        admin=admin,
+        elsewhere=elsewhere,
+        far_grids=far_grids,
+        far_member=far_member,
+    )

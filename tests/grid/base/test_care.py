@@ -166,7 +166,12 @@ def test_a_late_visit_is_swept_and_warned_to_its_member_like_any_case(world, lis
     from township.casework.sweep import sweep_warning_levels
     from township.notify.models import InboxItem
 
-    record = {"record_id": "E1", "id_number": id_number(1, born="19380101"), "date": "2026-11-02", "amount": "9000"}
+    record = {
+        "record_id": "E1",
+        "id_number": id_number(1, born="19380101"),
+        "date": "2026-11-02",
+        "amount": "9000",
+    }
     import_expenses(township=world.township, records=[record], source="api")
     deadline = deadlines_for(VisitTask.objects.get()).get()
     sweep_warning_levels(now=deadline.due_at + timedelta(hours=1))

@@ -1,17 +1,24 @@
-"""The GRID data scope (township.org.scope): a grid member sees their grids' rows of models that declare a
+"""Kernel: the GRID data scope (township.org.scope): a grid member sees their grids' rows of models that declare a
 grid path, and their township's rows of models that do not."""
 
 import pytest
 from django.contrib.auth.models import Group
 
 from grid.models import Grid, GridRole, Person
-from tests.grid.base.helpers import id_number, post
+from tests.grid.base.helpers import build_world, id_number, post
 from township.entities.models import MarketEntity
 from township.org.models import Department, scope_for
 from township.org.roles import Role
 from township.org.scope import ScopeKind, data_scope, in_scope, visible_to
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    """A township with four grids, a member in 001, another in 002, a head over both, an admin; a second
+    township with its own member."""
+    return build_world()
 
 
 def person(grid, n):
