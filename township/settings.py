@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    "grid-care-visits": {  # gridbase
+        "task": "grid.tasks.schedule_due_care_visits",
+        "schedule": crontab(minute=20, hour=6),
+        "options": {"expires": 3600},
+    },
     "audit-retention": {
         "task": "township.audit.tasks.purge_audit_events",
         "schedule": crontab(minute=30, hour=3),

@@ -180,3 +180,10 @@ def test_a_late_visit_is_swept_and_warned_to_its_member_like_any_case(world, lis
     assert InboxItem.objects.filter(user=world.member).exists()
     assert InboxItem.objects.filter(user=world.head).exists()
     assert not InboxItem.objects.filter(user=world.other_member).exists()
+
+
+def test_the_daily_task_schedules_due_visits(world, listed):
+    from grid.tasks import schedule_due_care_visits
+
+    assert schedule_due_care_visits() == 1
+    assert schedule_due_care_visits() == 0
