@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("patrol/", patrol_views.patrol, name="grid-patrol"),
     path("visits/", care_views.visits, name="grid-visits"),
     path("visits/<int:pk>/", care_views.visit, name="grid-visit"),
+    path("care/", care_views.care_list, name="grid-care-list"),
     path("care/expenses/import/", care_views.expense_import, name="grid-expense-import"),
     path("overview/", geo_views.overview, name="grid-overview"),
     # --- end gridbase ---

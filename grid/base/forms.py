@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grid.base.selectors import grids_for
-from grid.models import House, Household, Organisation, Person, Place, SpecialGroup
+from grid.models import CareCategory, House, Household, Organisation, Person, Place, SpecialGroup
 from township.identifiers import CreditCodeField, IdNumberField
 
 
@@ -178,3 +178,19 @@ class PatrolEndForm(NoNulMixin, forms.Form):
 
 class ExpenseImportForm(forms.Form):
     file = forms.FileField(label=_("Medical-expense records (CSV, UTF-8)"))
+
+
+class CareListForm(NoNulMixin, forms.Form):
+    household = forms.ModelChoiceField(label=_("household"), queryset=Household.objects.none())
+    categories = forms.MultipleChoiceField(
+        label=_("care categories"), choices=CareCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    visit_every_days = forms.IntegerField(
+        label=_("visit every (days)"), min_value=1, max_value=365, initial=30
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = Household.objects.filter(grid__in=grids_for(user)).order_by(
+            "number"
+        )

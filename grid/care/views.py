@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from grid.base.forms import ExpenseImportForm, VisitForm
+from grid.base.forms import CareListForm, ExpenseImportForm, VisitForm
 from grid.base.views import require_grid_role
-from grid.care.services import import_expenses, read_expense_csv, record_visit
+from grid.care.services import add_to_care_list, import_expenses, read_expense_csv, record_visit
 from grid.errors import ImportRejected
-from grid.models import ExpenseSource, VisitStatus, VisitTask
+from grid.models import CareHousehold, ExpenseSource, VisitStatus, VisitTask
 from grid.permissions import may_import_expenses
 from township.casework.models import Deadline
 from township.errors import DomainError, add_to_form
@@ -101,3 +101,27 @@ def expense_import(request):
     return render(
         request, "grid/base/expense_import.html", {"form": form, "report": report, "row_errors": row_errors}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_list(request):
+    """The care list of my grids; grid heads and township admins add a household or change its schedule."""
+    require_grid_role(request)
+    may_edit = request.user.has_perm("grid.add_carehousehold")
+    form = CareListForm(request.POST or None, user=request.user) if may_edit else None
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Grid heads and township admins keep the care list."))
+        if form.is_valid():
+            try:
+                add_to_care_list(request=request, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("Care list updated."))
+                return redirect("grid-care-list")
+    rows = visible_to(
+        CareHousehold.objects.filter(is_active=True).select_related("household", "grid"), request.user
+    ).order_by("grid__code", "household__number")[:500]
+    return render(request, "grid/base/care_list.html", {"rows": rows, "form": form})

@@ -46,6 +46,11 @@ class CareHousehold(TownshipOwned):
     def __str__(self):
         return str(self.household)
 
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(CareCategory.choices)
+        return [str(labels.get(c, c)) for c in self.categories]
+
 
 class ExpenseSource(models.TextChoices):
     CSV = "csv", _("CSV import")

@@ -271,3 +271,26 @@ def test_admin_boundary_import_reports_faults(client, world):
     assert response.status_code == 200 and "Feature 1" in response.content.decode()
     garbage = client.post(url, {"file": SimpleUploadedFile("g.geojson", b"\xff\xfe")})
     assert garbage.status_code == 200
+
+
+def test_care_list_page(client, world):
+    mine = Household.objects.create(
+        township=world.township, grid=world.grids["001"], number="H1", head_name="陈"
+    )
+    other = Household.objects.create(
+        township=world.township, grid=world.grids["003"], number="H3", head_name="钱"
+    )
+    url = reverse("grid-care-list")
+    client.force_login(world.member)
+    assert client.get(url).status_code == 200
+    data = {"household": mine.pk, "categories": ["low_income"], "visit_every_days": "30"}
+    assert client.post(url, data).status_code == 403
+    client.force_login(world.head)
+    assert client.post(url, data).status_code == 302
+    assert mine.care.categories == ["low_income"]
+    refused = client.post(url, {**data, "household": other.pk})
+    assert refused.status_code == 200 and not hasattr(Household.objects.get(pk=other.pk), "care")
+    client.force_login(world.member)
+    assert "陈" in client.get(url).content.decode()
+    client.force_login(world.other_member)
+    assert "陈" not in client.get(url).content.decode().split("<main>")[1]
