@@ -28,7 +28,7 @@ class SpecialGroup(models.TextChoices):
     LEFT_BEHIND_ELDERLY = "left_behind_elderly", _("Left-behind elderly")
     LEFT_BEHIND_CHILD = "left_behind_child", _("Left-behind child")
     LEFT_BEHIND_WOMAN = "left_behind_woman", _("Left-behind woman")
-    DISABLED = "disabled", _("Disabled")
+    DISABLED = "disabled", pgettext_lazy("person", "Disabled")
     SEVERELY_DISABLED = "severely_disabled", _("Severely disabled")
     LOW_INCOME = "low_income", _("Minimum living allowance (低保)")
     EXTREME_POVERTY = "extreme_poverty", _("Extreme poverty (特困)")
@@ -161,7 +161,7 @@ class Person(InGrid):
         related_name="members",
         verbose_name=_("household"),
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     id_number = models.CharField(_("identity number"), max_length=18, validators=[validate_id_number])
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
