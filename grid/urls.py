@@ -2,9 +2,13 @@
 
 from django.urls import path
 
+from grid.base import views as base_views
+from grid.care import views as care_views
 from grid.channels import views as channel_views
 from grid.events import views as event_views
+from grid.geo import views as geo_views
 from grid.hotline import views as hotline_views
+from grid.patrols import views as patrol_views
 
 urlpatterns = [
     # --- gridevents ---
@@ -31,4 +35,17 @@ urlpatterns = [
     path("hotline/<int:pk>/", hotline_views.order_detail, name="grid-hotline-order"),
     path("hotline/<int:pk>/<slug:action>/", hotline_views.order_action, name="grid-hotline-action"),
     # --- end hotline ---
+    # --- gridbase ---
+    path("base/", base_views.base_home, name="grid-base-home"),
+    path("base/import/", base_views.base_import, name="grid-base-import"),
+    path("base/<str:kind>/", base_views.base_list, name="grid-base-list"),
+    path("base/<str:kind>/new/", base_views.base_edit, name="grid-base-new"),
+    path("base/<str:kind>/<int:pk>/", base_views.base_edit, name="grid-base-edit"),
+    path("patrol/", patrol_views.patrol, name="grid-patrol"),
+    path("visits/", care_views.visits, name="grid-visits"),
+    path("visits/<int:pk>/", care_views.visit, name="grid-visit"),
+    path("care/", care_views.care_list, name="grid-care-list"),
+    path("care/expenses/import/", care_views.expense_import, name="grid-expense-import"),
+    path("overview/", geo_views.overview, name="grid-overview"),
+    # --- end gridbase ---
 ]

@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    "grid-care-visits": {  # gridbase
+        "task": "grid.tasks.schedule_due_care_visits",
+        "schedule": crontab(minute=20, hour=6),
+        "options": {"expires": 3600},
+    },
     "audit-retention": {
         "task": "township.audit.tasks.purge_audit_events",
         "schedule": crontab(minute=30, hour=3),
@@ -334,6 +339,15 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # Working time: office hours for "working hours" limits (grid events), local time.
 WORKING_HOURS = env.list("WORKING_HOURS", default=["09:00-12:00", "13:30-17:30"])
+
+# --- gridbase: grid network ---
+# A point outside every grid goes to the nearest grid within this many metres (0: never).
+GRID_NEAREST_MAX_METRES = env.int("GRID_NEAREST_MAX_METRES", default=200)
+# Early warning for vulnerable households: an out-of-pocket medical expense over this (yuan) raises a
+# warning and a home visit due within GRID_CARE_VISIT_WORKING_DAYS working days.
+GRID_CARE_EXPENSE_THRESHOLD = env.str("GRID_CARE_EXPENSE_THRESHOLD", default="5000")
+GRID_CARE_VISIT_WORKING_DAYS = env.int("GRID_CARE_VISIT_WORKING_DAYS", default=3)
+# --- end gridbase ---
 
 # Case kernel: default yellow thresholds per limit unit (how much remains when yellow starts).
 # 12345 hotline work orders (grid.hotline.limits): per urgency, the dispatch, sign-for and reply limits

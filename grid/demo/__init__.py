@@ -1,1 +1,1 @@
-"""Demo data of the grid app (seeded by `seed_demo` through each part's seed function)."""
+"""Demo data of the grid app (deterministic): villages, grids and staff (geo), the event catalogue (events)."""

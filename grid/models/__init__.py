@@ -1,7 +1,36 @@
-"""Grid: the grids of a township and the people who work them (geo), base data, patrols and events."""
+"""Grid: the grids and their staff (geo), base data, patrols, care, events, channels and the hotline."""
 
-# --- gridevents: event catalogue and the six-step loop ---
-from grid.models.events import (  # noqa: E402, I001
+from grid.models.base import (
+    House,
+    Household,
+    HouseKind,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Place,
+    PlaceKind,
+    ResidenceType,
+    Sex,
+    SpecialGroup,
+)
+from grid.models.care import (
+    CareCategory,
+    CareHousehold,
+    CareWarning,
+    ExpenseSource,
+    MedicalExpense,
+    VisitRecord,
+    VisitStatus,
+    VisitTask,
+    WarningStatus,
+)
+from grid.models.channels import (
+    Device,
+    EventIntake,
+    EventSource,
+    Supporter,
+)
+from grid.models.events import (
     DONE_STATES,
     EVENT_WORKFLOW,
     HANDLING_STATES,
@@ -22,8 +51,12 @@ from grid.models.events import (  # noqa: E402, I001
     SendBack,
     Summons,
 )
-from grid.models.channels import Device, EventIntake, EventSource, Supporter
-from grid.models.geo import Grid, GridKind, GridRole, GridStaff
+from grid.models.geo import (
+    Grid,
+    GridKind,
+    GridRole,
+    GridStaff,
+)
 from grid.models.hotline import (
     HotlineExtension,
     HotlineOrder,
@@ -31,41 +64,62 @@ from grid.models.hotline import (
     HotlineStatus,
     HotlineUrgency,
 )
-
-# --- end gridevents ---
+from grid.models.patrols import (
+    Patrol,
+)
 
 __all__ = [
+    "CareCategory",
+    "CareHousehold",
+    "CareWarning",
+    "CategoryCatalogue",
+    "CategoryKind",
+    "CategoryLimit",
+    "DONE_STATES",
+    "Deferral",
+    "DeferralStatus",
     "Device",
+    "EVENT_WORKFLOW",
+    "EventCategory",
     "EventIntake",
+    "EventPhoto",
     "EventSource",
-    "Supporter",
+    "EventStatus",
+    "ExpenseSource",
     "Grid",
+    "GridEvent",
     "GridKind",
     "GridRole",
     "GridStaff",
+    "HANDLING_STATES",
     "HotlineExtension",
     "HotlineOrder",
     "HotlineSendBack",
     "HotlineStatus",
     "HotlineUrgency",
-    # gridevents
-    "DONE_STATES",
-    "EVENT_WORKFLOW",
-    "HANDLING_STATES",
-    "OPEN_STATES",
-    "CategoryCatalogue",
-    "CategoryKind",
-    "CategoryLimit",
-    "Deferral",
-    "DeferralStatus",
-    "EventCategory",
-    "EventPhoto",
-    "EventStatus",
-    "GridEvent",
+    "House",
+    "HouseKind",
+    "Household",
     "LimitStep",
+    "MedicalExpense",
+    "OPEN_STATES",
+    "Organisation",
+    "OrganisationKind",
+    "Patrol",
+    "Person",
     "PhotoKind",
+    "Place",
+    "PlaceKind",
     "RejectReason",
+    "ResidenceType",
     "Satisfaction",
     "SendBack",
+    "Sex",
+    "SpecialGroup",
     "Summons",
+    "Supporter",
+    "VisitRecord",
+    "VisitStatus",
+    "VisitTask",
+    "WarningStatus",
 ]

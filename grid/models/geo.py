@@ -17,6 +17,8 @@ class Grid(TownshipOwned):
     """One grid. Its code extends its village's 12-digit code (a basic grid of village
     320281102201 is 320281102201001); micro-grids extend their grid's code and name it as parent."""
 
+    scope_paths = {"township": "township", "grid": "pk"}  # a grid member sees their own grids
+
     village = models.ForeignKey(
         "org.Village", on_delete=models.PROTECT, related_name="grids", verbose_name=_("village or community")
     )
@@ -59,11 +61,20 @@ class Grid(TownshipOwned):
     def __str__(self):
         return self.name
 
+    @property
+    def level(self) -> int:
+        """1 for a grid, 2 for a micro-grid below it."""
+        return 1 if self.parent_id is None else 2
+
 
 class GridRole(models.TextChoices):
+    """The roles the grid rules assess (江山市 贺村镇 细则): 网格长, 专职/兼职网格员, 网格指导员, 微网格长."""
+
     HEAD = "head", _("Grid head")
     FULL_TIME = "full_time", _("Full-time grid member")
     PART_TIME = "part_time", _("Part-time grid member")
+    INSTRUCTOR = "instructor", _("Grid instructor")
+    MICRO_HEAD = "micro_head", _("Micro-grid head")
 
 
 class GridStaff(TownshipOwned):
@@ -76,6 +87,8 @@ class GridStaff(TownshipOwned):
         related_name="grid_posts",
         verbose_name=_("person"),
     )
+    scope_paths = {"township": "township", "grid": "grid"}
+
     role = models.CharField(_("role in the grid"), max_length=16, choices=GridRole.choices)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_party_member = models.BooleanField(_("party member"), default=False)

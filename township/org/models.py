@@ -26,7 +26,7 @@ def scope_for(user):
         return ("all", None)
     if found.kind == ScopeKind.COUNTY:
         return ("county", found.county_id)
-    if found.kind in (ScopeKind.TOWNSHIP, ScopeKind.DEPARTMENT):
+    if found.kind in (ScopeKind.TOWNSHIP, ScopeKind.DEPARTMENT, ScopeKind.GRID):
         return ("township", found.township_id)
     return ("none", None)
 

@@ -1,0 +1,1 @@
+"""Early warning for vulnerable households: care list, medical-expense imports, visits."""

@@ -1,0 +1,1 @@
+"""Grids on a map: boundary import, point-in-polygon lookups, pages."""

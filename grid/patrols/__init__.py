@@ -1,0 +1,1 @@
+"""Patrols: start, track, end; daily statistics."""
