@@ -269,11 +269,13 @@ def run() -> int:
     say("loading demo data (idempotent) ...")
     manage(env, "seed_demo")
     manage(env, "load_demo_catalog")
+    manage(env, "load_demo_grids")  # villages, grids on the map, grid staff, base data
     manage(env, "load_demo_entities")
     manage(env, "load_demo_applications")
     manage(env, "load_demo_reviews")
     manage(env, "load_demo_power")  # enforcement: power list, squads, officers
     manage(env, "load_demo_cases")  # enforcement: cases at every stage
+    manage(env, "load_demo_channels")  # event catalogue, residents' reports, 12345 orders
 
     children: list[tuple[str, subprocess.Popen]] = []
 

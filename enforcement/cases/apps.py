@@ -30,6 +30,10 @@ def ready() -> None:
     from enforcement.inspections.hooks import set_clue_handler  # noqa: PLC0415 - same
 
     set_clue_handler(clue_from_inspection)
+    from enforcement.cases.handoffs import clue_from_grid_event  # noqa: PLC0415 - same
+    from grid.events.services import set_enforcement_clue_hook  # noqa: PLC0415 - same
+
+    set_enforcement_clue_hook(clue_from_grid_event)
     nav.register(
         _("My enforcement cases"), "enforcement-my-cases", roles={Role.ENFORCEMENT_OFFICER}, order=20
     )

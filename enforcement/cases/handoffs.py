@@ -4,7 +4,10 @@ becomes a clue of the township's enforcement bureau (settings.ENFORCEMENT_BUREAU
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcement.cases.services import CaseError, create_clue_from_source
@@ -36,3 +39,21 @@ def clue_from_inspection(task, *, by) -> str:
         discovered_on=task.inspected_on,
     )
     return case.number
+
+
+def clue_from_grid_event(*, event, by, note: str = ""):
+    """The grid's hook (grid.events.services.set_enforcement_clue_hook): the case, linked to the event."""
+    summary = f"{event.category.major_name} · {event.category.minor_name}: {event.description}"
+    if note:
+        summary = f"{summary}\n{note}"
+    return create_clue_from_source(
+        source_record=event,
+        source=CaseSource.GRID_EVENT,
+        department=bureau_of(event.township),
+        by=by,
+        summary=summary[:2000],
+        place=(event.address or str(event.grid))[:200],
+        discovered_on=timezone.localdate(event.reported_at),
+        lng=Decimal(str(round(event.longitude, 7))),
+        lat=Decimal(str(round(event.latitude, 7))),
+    )

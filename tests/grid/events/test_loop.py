@@ -450,8 +450,13 @@ def test_a_refused_deferral_needs_a_reason_and_changes_no_deadline(place):
 
 def test_an_event_becomes_an_enforcement_clue_through_the_hook_once(place):
     event = registered(place)
-    with pytest.raises(GridEventError):
-        services.make_enforcement_clue(event=event, by=place.centre)
+    wired = services._clue_hook
+    services.set_enforcement_clue_hook(None)
+    try:
+        with pytest.raises(GridEventError):
+            services.make_enforcement_clue(event=event, by=place.centre)
+    finally:
+        services.set_enforcement_clue_hook(wired)
     made = []
 
     def create_clue(*, event, by, note):
@@ -464,7 +469,7 @@ def test_an_event_becomes_an_enforcement_clue_through_the_hook_once(place):
         clue = services.make_enforcement_clue(event=event, by=place.centre, note="违法经营")
         again = services.make_enforcement_clue(event=event, by=place.centre)
     finally:
-        services.set_enforcement_clue_hook(None)
+        services.set_enforcement_clue_hook(wired)
     event.refresh_from_db()
     assert made == [event.pk] and clue == again == event.category
     assert (event.clue_type.model, event.clue_id) == ("eventcategory", event.category_id)
@@ -475,3 +480,15 @@ def test_times_are_recorded_as_given(place):
     event = report(place, at=local(2026, 9, 21, 9, 30))
     assert event.reported_at == local(2026, 9, 21, 9, 30)
     assert timezone.localtime(event.reported_at).utcoffset() == timedelta(hours=8)
+
+
+def test_an_event_becomes_a_clue_of_the_townships_enforcement_bureau(place):
+    from enforcement.models import EnforcementCase
+
+    place.enforcement.code = "ZHZF"
+    place.enforcement.save()
+    event = registered(place)
+    clue = services.make_enforcement_clue(event=event, by=place.centre, note="占道经营屡教不改")
+    assert isinstance(clue, EnforcementCase) and clue.department == place.enforcement
+    assert clue.source == "grid_event" and clue.source_id == event.pk
+    assert services.make_enforcement_clue(event=event, by=place.centre) == clue

@@ -131,7 +131,6 @@ def test_the_admin_shows_only_the_users_township(client, place, other):
     assert event.number in client.get(reverse("admin:grid_gridevent_changelist")).content.decode()
 
 
-@pytest.mark.xfail(strict=False, reason="the grid scope (scope_paths['grid']) lands with the gridbase helper")
 def test_a_grid_member_does_not_see_another_grids_events(client, place):
     event = report(place)
     client.force_login(place.other_member)
