@@ -87,7 +87,7 @@ def test_a_village_clerk_forwards_an_application_the_hall_accepts_and_the_reside
 def test_the_terminal_prints_a_ready_results_verification_slip(browser, live_server, browser_problems):
     office = Office(chiefs=1)
     net = Network(township=office.township)
-    item = office.item(name="社保参保证明")
+    item = office.item(name="社保参保证明", self_service_print=True)
     application = office.in_review(item=item)
     approve_application(application=application, by=assignee_of(application), opinion="同意")
     application.refresh_from_db()
