@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def pdf_text(data: bytes) -> str:
-    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+    """The PDF's text without line breaks or spaces: the extractor puts a space inside some letter pairs
+    of a number (the factories' township codes, e.g. "TFJF"), depending on the font's kerning."""
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    return "".join(text.split())
 
 
 def test_a_village_clerk_forwards_an_application_the_hall_accepts_and_the_resident_tracks(
