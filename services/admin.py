@@ -6,8 +6,9 @@ retires the old version, so an application always keeps the exact guide it was m
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -23,18 +24,25 @@ from services.models import (
     Bundle,
     BundleItem,
     Delivery,
+    Handover,
+    HomeVisit,
     ItemType,
     MaterialRequirement,
     MaterialType,
+    PointStaff,
+    Reception,
+    SelfServiceTerminal,
     ServiceItem,
     ServiceItemVersion,
+    ServicePoint,
     VersionStatus,
 )
 from services.resources import MaterialRequirementResource, ServiceItemResource
 from services.selectors.search import search_queryset
 from services.services import catalog
 from services.services.catalog import MATERIAL_FIELDS
-from township.org.admin import ScopedAdmin
+from township.org.admin import ReadOnlyScopedAdmin, ScopedAdmin
+from township.org.models import ServiceWindow, Township, Village
 from township.spreadsheets import PairsWidget
 
 
@@ -380,6 +388,7 @@ class ServiceItemVersionAdmin(ScopedAdmin):
                     "at_most_one_visit",
                     "visits_required",
                     "delivery_options",
+                    "self_service_print",
                 ]
             },
         ),
@@ -508,3 +517,191 @@ class BundleAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("Items"), ordering="item_count")
     def item_count(self, bundle):
         return bundle.item_count
+
+
+# ---- the window network: service points, their staff, terminals, receptions and hand-over lists ----------
+
+
+def _townships_of(request):
+    return Township.objects.visible_to(request.user)
+
+
+class SameTownshipForm(forms.ModelForm):
+    """Every row a point or terminal refers to belongs to the point's own township: a village, a window,
+    a staff member or an item of another township is refused with a message, never saved."""
+
+    def _township(self):
+        township = self.cleaned_data.get("township")
+        if township is None and self.cleaned_data.get("point") is not None:
+            township = self.cleaned_data["point"].township
+        return township
+
+    def clean(self):
+        data = super().clean()
+        township = self._township()
+        if township is None:
+            return data
+        wrong = _("This belongs to another township.")
+        for name in ("village", "point"):
+            value = data.get(name)
+            if value is not None and value.township_id != township.pk:
+                self.add_error(name, wrong)
+        for name in ("windows", "printable_items"):
+            values = data.get(name)
+            if values is not None and any(v.township_id != township.pk for v in values):
+                self.add_error(name, wrong)
+        user = data.get("user")
+        profile = getattr(user, "staff_profile", None) if user is not None else None
+        if profile is not None and profile.township_id not in (None, township.pk):
+            self.add_error("user", wrong)
+        return data
+
+
+class ServicePointForm(SameTownshipForm):
+    class Meta:
+        model = ServicePoint
+        fields = [
+            "township",
+            "kind",
+            "village",
+            "code",
+            "name",
+            "address",
+            "phone",
+            "hours",
+            "windows",
+            "is_active",
+        ]
+
+
+class PointStaffInline(admin.TabularInline):
+    model = PointStaff
+    extra = 0
+    fields = ["user", "duty"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(ScopedAdmin):
+    form = ServicePointForm
+    list_display = ["code", "name", "kind", "village", "township", "hours", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["township", "village"]
+    search_fields = ["code", "name", "address"]
+    filter_horizontal = ["windows"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "village":
+            kwargs["queryset"] = Village.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "windows":
+            kwargs["queryset"] = ServiceWindow.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PointStaffForm(SameTownshipForm):
+    class Meta:
+        model = PointStaff
+        fields = ["point", "user", "duty"]
+
+
+@admin.register(PointStaff)
+class PointStaffAdmin(ScopedAdmin):
+    form = PointStaffForm
+    list_display = ["user", "point", "duty"]
+    list_filter = ["duty"]
+    list_select_related = ["user", "point"]
+    search_fields = ["user__username", "user__first_name", "point__name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "point":
+            kwargs["queryset"] = ServicePoint.objects.visible_to(request.user)
+        elif db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(
+                staff_profile__township__in=_townships_of(request)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TerminalForm(SameTownshipForm):
+    class Meta:
+        model = SelfServiceTerminal
+        fields = ["township", "point", "user", "code", "name", "printable_items", "is_active"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if (
+            user.is_staff
+            or user.is_superuser
+            or hasattr(user, "staff_profile")
+            or hasattr(user, "resident")
+            or user.groups.exists()
+        ):
+            raise ValidationError(
+                _("A terminal needs an account of its own: no staff role, no staff or resident profile.")
+            )
+        return user
+
+
+@admin.register(SelfServiceTerminal)
+class SelfServiceTerminalAdmin(ScopedAdmin):
+    """Terminals and their accounts. An item's result is printed only when its published guide allows
+    self-service printing; a terminal listing items prints only those (no list: every allowed item)."""
+
+    form = TerminalForm
+    list_display = ["code", "name", "point", "township", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["point", "township"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["printable_items"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "point":
+            kwargs["queryset"] = ServicePoint.objects.visible_to(request.user)
+        elif db_field.name == "user":
+            # accounts with no role or profile of their own: a terminal's, or a new one made for it
+            kwargs["queryset"] = get_user_model().objects.filter(
+                Q(terminal__isnull=True) | Q(terminal__township__in=_townships_of(request)),
+                staff_profile__isnull=True,
+                resident__isnull=True,
+                is_staff=False,
+                is_superuser=False,
+                groups__isnull=True,
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "printable_items":
+            kwargs["queryset"] = ServiceItem.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Reception)
+class ReceptionAdmin(ReadOnlyScopedAdmin):
+    """Where each application was received: written by the intake steps, looked at here."""
+
+    list_display = ["application", "point", "received_by", "received_at", "is_forwarded", "handover"]
+    list_filter = ["is_forwarded"]
+    list_select_related = ["application", "point", "received_by", "handover__document"]
+    search_fields = ["application__number"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(Handover)
+class HandoverAdmin(ReadOnlyScopedAdmin):
+    list_display = ["__str__", "point", "created_by", "created_at", "received_by", "received_at"]
+    list_select_related = ["point", "document", "created_by", "received_by"]
+    search_fields = ["document__number"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(HomeVisit)
+class HomeVisitAdmin(ReadOnlyScopedAdmin):
+    list_display = ["number", "status", "point", "item", "assigned_to", "scheduled_for"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["point", "item", "assigned_to"]
+    search_fields = ["number"]
+    exclude = ["resident_id_number", "resident_phone"]
+    readonly_fields = ["masked_id_number", "masked_phone"]

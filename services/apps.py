@@ -91,6 +91,20 @@ class ServicesConfig(AppConfig):
         ] + ["services.view_materialtype", "services.add_materialtype", "services.change_materialtype"]
         for role in (Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN):
             grant(role, *catalog)
+        # the window network: points, their staff and terminals are set up in the admin; where
+        # applications were received and the hand-over lists are looked at there
+        network = [
+            f"services.{action}_{model}"
+            for model in ("servicepoint", "pointstaff", "selfserviceterminal")
+            for action in ("view", "add", "change")
+        ] + [
+            "services.delete_pointstaff",
+            "services.view_reception",
+            "services.view_handover",
+            "services.view_homevisit",
+        ]
+        for role in (Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN):
+            grant(role, *network)
         for role in (
             Role.WINDOW_CLERK,
             Role.APPROVER,

@@ -161,6 +161,19 @@ def faq(item: DemoItem) -> list[dict]:
     return entries
 
 
+# Results a self-service terminal hands out (proofs and registrations nobody signs for at a window),
+# as Jiangyin's self-service area prints social-security statements and payment proofs.
+SELF_SERVICE_PRINT = frozenset(
+    {
+        "城乡居民基本养老保险参保登记",
+        "城乡居民基本养老保险参保信息变更",
+        "城乡居民基本养老保险待遇资格认证",
+        "农产品产地证明开具",
+        "统计信息查询服务",
+    }
+)
+
+
 def guide(item: DemoItem, township) -> dict:
     flags = item.flags
     immediate = item.promised_limit_days == 0
@@ -202,6 +215,7 @@ def guide(item: DemoItem, township) -> dict:
         "delivery_options": [Delivery.WINDOW, Delivery.POST]
         if online and not immediate
         else [Delivery.WINDOW],
+        "self_service_print": item.name in SELF_SERVICE_PRINT,
         "process_steps": process_steps(item),
         "faq": faq(item),
         "place": township.hall_address or f"{township.name}便民服务中心",

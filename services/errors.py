@@ -30,3 +30,7 @@ class TicketNotPossible(InvalidTransition, QueueError):
 
 class HomeVisitNotPossible(InvalidTransition, IntakeError):
     """The home visit's state does not allow that step."""
+
+
+class TerminalTrackingError(DomainError):
+    """Tracking by identity number at a terminal cannot go on; the message is for the resident."""

@@ -172,6 +172,7 @@ urlpatterns = [
                 path("items/", kiosk.search, name="services-terminal-search"),
                 path("items/<str:code>/", kiosk.guide, name="services-terminal-guide"),
                 path("track/", kiosk.track, name="services-terminal-track"),
+                path("track/by-id/", kiosk.track_by_id, name="services-terminal-track-id"),
                 path("print/<str:kind>/", kiosk.print_document, name="services-terminal-print"),
                 path("printed/<str:number>/", kiosk.printed, name="services-terminal-printed"),
                 path("printed/<str:number>.pdf", kiosk.printed_pdf, name="services-terminal-printed-pdf"),

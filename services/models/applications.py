@@ -287,6 +287,8 @@ class Application(TownshipOwned, CaseClock):
             models.Index(fields=["township", "status", "due_at"], name="svc_app_township_status_due"),
             models.Index(fields=["resident", "-created_at"], name="svc_app_resident_created"),
             models.Index(fields=["township", "-accepted_at"], name="svc_app_township_accepted"),
+            # tracking by identity number at a self-service terminal
+            models.Index(fields=["township", "applicant_id_number"], name="svc_app_township_applicant"),
             # the back office's work list: a department's open applications, most urgent first
             models.Index(
                 fields=["department", "-warning_level", "due_at"],

@@ -204,6 +204,7 @@ GUIDE_FIELDS = (
     "at_most_one_visit",
     "visits_required",
     "delivery_options",
+    "self_service_print",
     "process_steps",
     "faq",
     "place",
@@ -288,6 +289,13 @@ class ServiceItemVersion(models.Model):
         verbose_name=_("delivery of the result"),
         default=default_delivery_options,
         size=4,
+    )
+    # Whether a ready result may be handed out by a self-service terminal (a statement or proof that
+    # needs no signature at a window); part of the guide, so it is fixed with the version.
+    self_service_print = models.BooleanField(
+        _("result may be printed at a self-service terminal"),
+        default=False,
+        help_text=_("Only for results the applicant need not sign for at a window."),
     )
     process_steps = models.JSONField(
         _("process steps"), default=list, blank=True, help_text=_("A list of {title, description}.")

@@ -94,6 +94,7 @@ class PointStaff(models.Model):
     )
     duty = models.CharField(_("duty"), max_length=8, choices=Duty.choices, default=Duty.CLERK)
 
+    scope_paths = {"township": "point__township"}
     objects = PointStaffQuerySet.as_manager()
 
     class Meta:
@@ -155,6 +156,7 @@ class Reception(models.Model):
         verbose_name=_("receipt of receiving"),
     )
 
+    scope_paths = {"township": "point__township"}
     objects = ReceptionQuerySet.as_manager()
 
     class Meta:
@@ -328,13 +330,15 @@ class SelfServiceTerminal(TownshipOwned):
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=60)
-    # Results of these items are handed out by the machine (statements, proofs); every other result is
-    # collected at a window, where the applicant signs for it.
+    # A result is printed here only when its guide version allows self-service printing
+    # (ServiceItemVersion.self_service_print); listing items narrows this machine to those (e.g. one
+    # without the paper for certificates). No items listed: every result its guide allows.
     printable_items = models.ManyToManyField(
         "services.ServiceItem",
         blank=True,
         related_name="+",
         verbose_name=_("items whose results it may print"),
+        help_text=_("Leave empty to print every result whose guide allows self-service printing."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -347,6 +351,41 @@ class SelfServiceTerminal(TownshipOwned):
         return self.name
 
 
+class TerminalTrackingCode(models.Model):
+    """A code for tracking by identity number at a self-service terminal: sent by SMS to the phone given
+    on the applications of that number. A row is written for every request, whether or not applications
+    exist (then no SMS goes out and no code matches), so the answer tells nobody whether they do. Only a
+    keyed hash of the identity number is kept, and the phone only until the code is sent; the code is stored hashed, valid for minutes, a few
+    attempts, used once."""
+
+    terminal = models.ForeignKey(
+        SelfServiceTerminal,
+        on_delete=models.CASCADE,
+        related_name="tracking_codes",
+        verbose_name=_("self-service terminal"),
+    )
+    id_hash = models.CharField(_("identity number hash"), max_length=64)
+    # the phone of the newest application, kept only until the worker has sent the code
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # empty until the code is sent, and for ever when no application has this identity number
+    code_hash = models.CharField(_("code hash"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("terminal tracking code")
+        verbose_name_plural = _("terminal tracking codes")
+        indexes = [
+            models.Index(fields=["id_hash", "-created_at"], name="svc_termcode_id_recent"),
+            models.Index(fields=["terminal", "-created_at"], name="svc_termcode_terminal_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.terminal} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
 __all__ = [
     "VISIT_WORKFLOW",
     "Handover",
@@ -356,6 +395,7 @@ __all__ = [
     "Reception",
     "SelfServiceTerminal",
     "ServicePoint",
+    "TerminalTrackingCode",
     "VisitReason",
     "VisitStatus",
 ]

@@ -56,8 +56,19 @@ def open_home_visits(user) -> QuerySet[HomeVisit]:
     return home_visits_visible_to(user).filter(status__in=[VisitStatus.REQUESTED, VisitStatus.SCHEDULED])
 
 
-@dataclass
+@dataclass(frozen=True)
 class PointFigures:
+    """One row of `point_statistics`: the figures of one service point over the period asked for.
+
+    received               applications received at the point (accepted there + forwarded)
+    accepted_here          accepted at the point itself (village-level items; the hall's own intake)
+    forwarded              received and forwarded to the hall (代收代办)
+    forwarded_accepted     forwarded ones the hall has accepted so far
+    waiting_at_hall        forwarded ones still waiting for the hall (submitted, not accepted)
+    mean_forward_to_accept mean time from receipt at the point to acceptance at the hall, over the
+                           forwarded-and-accepted ones (None when there are none); `mean_hours` rounds it
+    """
+
     point: ServicePoint
     received: int
     accepted_here: int
@@ -76,7 +87,13 @@ class PointFigures:
 def point_statistics(township: Township, *, since: datetime, until: datetime) -> list[PointFigures]:
     """Applications received per point in [since, until): accepted at the point vs forwarded, forwarded
     ones the hall has accepted, those still waiting, and the mean time from forwarding to acceptance.
-    One grouped query over the receptions (indexed by point and time), whatever the number of rows."""
+
+    The stable read for the command centre and the township's statistics page (docs/service-points.md):
+    every active point of the township, the hall first, each as a `PointFigures`, zeros included. The
+    period counts by the time of receipt at the point (`Reception.received_at`, the application's
+    receipt time); `since` and `until` are aware datetimes. The caller decides who may see the township
+    (scope it with township.org.scope first). Two queries, whatever the number of rows: one grouped
+    query over the receptions (indexed by point and time) and the points themselves."""
     waited = ExpressionWrapper(F("application__accepted_at") - F("received_at"), output_field=DurationField())
     rows = {
         row["point"]: row

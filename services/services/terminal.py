@@ -38,14 +38,29 @@ def terminal_of(user) -> SelfServiceTerminal | None:
     )
 
 
-def may_print_result(terminal: SelfServiceTerminal, application: Application) -> bool:
-    return (
+def printable_item_ids(terminal: SelfServiceTerminal) -> set[int]:
+    return set(terminal.printable_items.values_list("pk", flat=True))
+
+
+def may_print_result(
+    terminal: SelfServiceTerminal, application: Application, listed: set | None = None
+) -> bool:
+    """A ready, unrevoked result of this township whose guide allows self-service printing: the version
+    the application was made under says so (the catalogue decides, per item, and fixes it with the
+    version). A terminal listing items prints only those; a terminal listing none prints every such
+    result."""
+    if not (
         application.township_id == terminal.township_id
         and application.status in RESULT_STATES
         and application.result_id is not None
         and not application.result.is_revoked
-        and terminal.printable_items.filter(pk=application.item_id).exists()
-    )
+    ):
+        return False
+    version = application.item_version if application.item_version_id else application.item.current_version
+    if version is None or not version.self_service_print:
+        return False
+    listed = printable_item_ids(terminal) if listed is None else listed
+    return not listed or application.item_id in listed
 
 
 def _recent(application, doc_type: str, terminal, at):
@@ -145,6 +160,7 @@ __all__ = [
     "may_print_result",
     "print_application_proof",
     "print_result_slip",
+    "printable_item_ids",
     "terminal_area",
     "terminal_of",
 ]

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from services.errors import IntakeError
+from services.errors import IntakeError, TerminalTrackingError
 from services.selectors.applications import public_timeline
 from services.selectors.catalog import item_guide
 from services.selectors.search import search_items
@@ -23,7 +23,13 @@ from services.services.terminal import (
     may_print_result,
     print_application_proof,
     print_result_slip,
+    printable_item_ids,
     terminal_of,
+)
+from services.services.terminal_tracking import (
+    applications_for_code,
+    clean_id_number,
+    request_tracking_code,
 )
 from services.views.tracking import TrackingForm, lookup
 from township.documents.models import IssuedDocument
@@ -98,6 +104,51 @@ def track(request):
         context["timeline"] = public_timeline(application)
         context["may_print_result"] = may_print_result(request.terminal, application)
     return _render(request, "services/kiosk/track.html", context, status=404 if error else 200)
+
+
+def _valid_id(id_number: str) -> bool:
+    try:
+        clean_id_number(id_number)
+    except TerminalTrackingError:
+        return False
+    return True
+
+
+@terminal_required
+@require_http_methods(["GET", "POST"])
+def track_by_id(request):
+    """Track by identity number: step one asks for a code to the phone on the applications, step two
+    lists them for the right code. The page answers the same whether or not applications exist, and
+    nothing is kept in the session: the next person at the machine starts afresh."""
+    context = {"step": "id", "id_number": "", "error": None}
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        id_number = request.POST.get("id_number", "")[:30].replace("\x00", "")
+        context["id_number"] = id_number
+        try:
+            if step == "send":
+                request_tracking_code(terminal=request.terminal, id_number=id_number)
+                context["step"] = "code"
+            elif step == "verify":
+                context["step"] = "code"
+                code = request.POST.get("code", "")[:8]
+                listed = printable_item_ids(request.terminal)
+                context["applications"] = [
+                    (application, may_print_result(request.terminal, application, listed))
+                    for application in applications_for_code(
+                        terminal=request.terminal, id_number=id_number, code=code
+                    )
+                ]
+                context["step"] = "list"
+            else:
+                raise Http404("unknown step")
+        except TerminalTrackingError as refusal:
+            context["error"] = refusal.message
+            status = 400
+            if step == "send" and _valid_id(id_number):
+                context["step"] = "code"  # a code was sent a moment ago: type that one
+    return _render(request, "services/kiosk/track_id.html", context, status=status)
 
 
 @terminal_required

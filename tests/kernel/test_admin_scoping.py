@@ -5,11 +5,14 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from approvals.models import Absence, ReviewStep
 from approvals.services import request_supplement
+from services.models import Handover, Reception
 from tests.approvals.helpers import Office, assignee_of
 from tests.factories import CountyFactory, DepartmentFactory, TownshipFactory, make_staff
+from tests.services.points.helpers import Network
 from township.audit.models import AuditKind
 from township.audit.services import record
 from township.casework import deadlines
@@ -55,7 +58,24 @@ def township_a():
         subject=application,
     )
     sweep_warning_levels()
+    _window_network(office, application)
     return office
+
+
+def _window_network(office, application):
+    """A village point with its staff, a terminal, a forwarded application and its hand-over list."""
+    net = Network(township=office.township)
+    Reception.objects.create(
+        application=application,
+        point=net.point,
+        received_by=net.village_clerk,
+        received_at=application.submitted_at,
+        is_forwarded=True,
+        handover=Handover.objects.create(
+            township=office.township, point=net.point, created_by=net.village_clerk, created_at=timezone.now()
+        ),
+    )
+    net.terminal(application.item)
 
 
 def _objects_of_a(model, office):
@@ -67,7 +87,7 @@ def _objects_of_a(model, office):
         return manager.filter(pk=township.pk)
     if "township" in names:
         return manager.filter(township=township)
-    for path in ("item__township", "user__staff_profile__township", "home_township"):
+    for path in ("item__township", "point__township", "user__staff_profile__township", "home_township"):
         root = path.split("__")[0]
         if root in names:
             return manager.filter(**{path: township})
@@ -133,6 +153,11 @@ def test_a_user_of_another_township_with_every_role_finds_nothing_in_any_admin(c
         "audit.auditevent",
         "org.department",
         "services.serviceitem",
+        "services.servicepoint",
+        "services.pointstaff",
+        "services.selfserviceterminal",
+        "services.reception",
+        "services.handover",
     } <= set(checked)
 
 

@@ -141,7 +141,7 @@ def test_the_terminal_account_cannot_reach_any_staff_page(client):
 def test_the_terminal_prints_a_ready_results_verification_slip_numbered_and_verifiable(client):
     office = Office(chiefs=1)
     net = Network(township=office.township)
-    item = office.item(name="社保参保证明")
+    item = office.item(name="社保参保证明", self_service_print=True)
     application = office.in_review(item=item)
     from approvals.services import approve_application
 
@@ -149,9 +149,9 @@ def test_the_terminal_prints_a_ready_results_verification_slip_numbered_and_veri
     application.refresh_from_db()
     mark_result_ready(application=application, by=office.clerk)
     application.refresh_from_db()
-    terminal = net.terminal()
+    terminal = net.terminal(net.village_item)
     with pytest.raises(IntakeError):
-        print_result_slip(terminal=terminal, application=application)  # not a self-served item
+        print_result_slip(terminal=terminal, application=application)  # this machine prints other items
     terminal.printable_items.add(item)
     client.force_login(terminal.user)
     data = {"number": application.number, "code": application.query_code}
