@@ -54,3 +54,8 @@ class GridConfig(AppConfig):
         )
         nav.register(_("Report a problem"), "grid-report-problem", for_residents=True, order=60)
         # --- end channels ---
+        # --- command2: grid and hotline tiles on the command centre's dashboard ---
+        from grid.command_metrics import register_grid_metrics
+
+        register_grid_metrics()
+        # --- end command2 ---
