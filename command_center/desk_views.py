@@ -81,8 +81,9 @@ def dispatch_act(request):
 def _map_townships(request):
     require_dashboard(request.user)
     townships = dict(selectors.command_townships(request.user).values_list("pk", "name"))
-    chosen = parse_pk(request.GET.get("township")) if request.GET.get("township") else 0
-    if chosen and chosen not in townships:
+    raw = (request.GET.get("township") or "").strip()
+    chosen = parse_pk(raw) if raw else 0
+    if raw and chosen not in townships:
         raise Http404("not one of your townships")
     return ([chosen] if chosen else sorted(townships)), townships
 
