@@ -109,6 +109,9 @@ def test_bench_dashboard_and_rollups_over_a_million_applications(client):
     application_metrics = [k for k, c in m.daily_counts().items() if c.model is Application]
     live_ms = timed_call(lambda: selectors.live_sums(application_metrics, township_ids, today, today))
     warnings_ms = timed_call(lambda: selectors.warning_counts_for_townships(township_ids))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("command-dashboard-json"), period)
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
     print(
         f"\n[bench] {Application.objects.count():,} applications over {DAYS} days ({created:.0f} s to insert)"
         f"\n[bench] rollup of {DAYS + 1} days: {all_days:.1f} s ({sum(first.values()):,} rows written); one day "
@@ -121,3 +124,5 @@ def test_bench_dashboard_and_rollups_over_a_million_applications(client):
         f"\n[bench] today's live application figures (one grouped query): p50 {live_ms:.0f} ms; the warning "
         f"counts of every case type: p50 {warnings_ms:.0f} ms"
     )
+    for query in slowest:
+        print(f"[bench] slowest in the JSON: {float(query['time']) * 1000:.0f} ms {query['sql'][:160]}")
