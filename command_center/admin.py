@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from command_center.models import RatingIndicator, RatingScheme
+from command_center.models import HotlineRoute, RatingIndicator, RatingScheme
 from township.org.admin import ScopedAdmin
 
 
@@ -32,3 +32,12 @@ class RatingSchemeAdmin(ScopedAdmin):
             # Only a superuser sets the default scheme of every township.
             form.base_fields["township"].required = True
         return form
+
+
+@admin.register(HotlineRoute)
+class HotlineRouteAdmin(ScopedAdmin):
+    """The hotline category → department suggestions of the dispatch desk."""
+
+    list_display = ("category", "department", "township")
+    search_fields = ("category",)
+    list_select_related = ("department", "township")

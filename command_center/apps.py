@@ -8,7 +8,7 @@ class CommandCenterConfig(AppConfig):
 
     def ready(self):
         from command_center.metrics import BoardRows, register_board_rows
-        from command_center.permissions import BOARD_ROLES, DASHBOARD_ROLES
+        from command_center.permissions import BOARD_ROLES, DASHBOARD_ROLES, DESK_ROLES
         from command_center.selectors import register_window_metrics
         from services.models import Application
         from township import nav
@@ -41,3 +41,9 @@ class CommandCenterConfig(AppConfig):
                 "command_center.delete_ratingindicator",
             )
         grant(Role.COMMAND_CENTRE, "command_center.view_ratingscheme", "command_center.view_ratingindicator")
+        # the dispatch desk's hotline category routes: the centre and the township admin keep them
+        route_perms = [f"command_center.{a}_hotlineroute" for a in ("view", "add", "change", "delete")]
+        for role in (Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN):
+            grant(role, *route_perms)
+        nav.register(_("Dispatch desk"), "command-dispatch", roles=DESK_ROLES, order=7, needs_township=True)
+        nav.register(_("Grid map"), "command-grid-map", roles=DASHBOARD_ROLES, order=8)

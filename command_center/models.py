@@ -128,3 +128,39 @@ class RatingIndicator(models.Model):
 
         if self.indicator and self.indicator not in rate_indicators():
             raise ValidationError({"indicator": _("Choose an indicator the command centre knows.")})
+
+
+class HotlineRoute(models.Model):
+    """The dispatch desk's suggestion for 12345 work orders: orders whose category text starts with
+    `category` go to `department` (the longest matching entry wins). Edited in the admin; a suggestion
+    only, the centre still chooses."""
+
+    township = models.ForeignKey("org.Township", on_delete=models.CASCADE, verbose_name=_("township"))
+    category = models.CharField(
+        _("hotline category"),
+        max_length=80,
+        help_text=_("The category text of the work order, or its beginning, e.g. “城市管理-市容环境”."),
+    )
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.CASCADE, related_name="+", verbose_name=_("suggested department")
+    )
+
+    class Meta:
+        verbose_name = _("hotline category route")
+        verbose_name_plural = _("hotline category routes")
+        ordering = ["township", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "category"], name="cc_hotline_route_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.category} → {self.department}"
+
+    def clean(self):
+        self.category = (self.category or "").strip()
+        if not self.category:
+            raise ValidationError({"category": _("Give the category text.")})
+        if "\x00" in self.category:
+            raise ValidationError({"category": _("The text contains a character that is not allowed.")})
+        if self.department_id and self.township_id and self.department.township_id != self.township_id:
+            raise ValidationError({"department": _("Choose a department of this township.")})

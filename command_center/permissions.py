@@ -10,6 +10,8 @@ from township.org.roles import Role, roles_of
 
 DASHBOARD_ROLES = frozenset({Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN})
 BOARD_ROLES = DASHBOARD_ROLES | {Role.DEPARTMENT_HEAD}
+# the dispatch desk is the township's own centre: the county looks, the township dispatches
+DESK_ROLES = frozenset({Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN})
 
 
 def is_leader(user) -> bool:
@@ -43,3 +45,14 @@ def require_dashboard(user) -> None:
 def require_board(user) -> None:
     if not may_use_board(user):
         raise PermissionDenied(_("The warning board is for the command centre and department heads."))
+
+
+def require_desk(user) -> None:
+    """The dispatch desk: command-centre staff (or the admin) of a township, acting in their township."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("The dispatch desk is for the township's command centre."))
+    profile = getattr(user, "staff_profile", None)
+    if user.is_superuser:
+        return
+    if not (roles_of(user) & DESK_ROLES) or profile is None or not profile.township_id:
+        raise PermissionDenied(_("The dispatch desk is for the township's command centre."))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from command_center import views
+from command_center import desk_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="command-dashboard"),
@@ -12,4 +12,8 @@ urlpatterns = [
     path("board/urge/", views.urge, name="command-urge"),
     path("rating/", views.rating, name="command-rating"),
     path("urgings/", views.urgings, name="command-urgings"),
+    path("dispatch/", desk_views.dispatch_desk, name="command-dispatch"),
+    path("dispatch/act/", desk_views.dispatch_act, name="command-dispatch-act"),
+    path("map/", desk_views.grid_map_page, name="command-grid-map"),
+    path("map.json", desk_views.grid_map_json, name="command-grid-map-json"),
 ]

@@ -99,3 +99,8 @@ class GridConfig(AppConfig):
             needs_township=True,
         )
         # --- end gridbase ---
+        # --- command2: grid and hotline tiles on the command centre's dashboard ---
+        from grid.command_metrics import register_grid_metrics
+
+        register_grid_metrics()
+        # --- end command2 ---

@@ -102,10 +102,16 @@ def _bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     )
 
 
+# The row conditions of the formulas, shared with the command centre's daily counts (grid.command_metrics)
+# so that the dashboard and these selectors count the same events.
+IN_DUE_COHORT = Q(clock_started_at__isnull=False)  # its handling clock ran: it has a due date
+CLOSED_ON_TIME = Q(status__in=sorted(DONE_STATES), closed_on_time=True)
+
+
 def _aggregates(start: datetime, end: datetime) -> dict:
     # A day limit's due_at is the midnight after its due date; an hour limit's an instant that day: both
     # fall in (start, end] exactly when the due date is in the period.
-    due = Q(due_at__gt=start, due_at__lte=end, clock_started_at__isnull=False)
+    due = Q(due_at__gt=start, due_at__lte=end) & IN_DUE_COHORT
     done = Q(status__in=sorted(DONE_STATES), closed_at__lt=end)
     return {
         "received": Count("pk", filter=Q(reported_at__gte=start, reported_at__lt=end)),
@@ -116,7 +122,7 @@ def _aggregates(start: datetime, end: datetime) -> dict:
         ),
         "due": Count("pk", filter=due),
         "closed": Count("pk", filter=due & done),
-        "closed_on_time": Count("pk", filter=due & done & Q(closed_on_time=True)),
+        "closed_on_time": Count("pk", filter=due & done & CLOSED_ON_TIME),
         "rework": Coalesce(Sum("rework_count", filter=due), 0),
         "deferred": Count("pk", filter=due & Q(deferral_count__gt=0)),
     }

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -295,6 +296,29 @@ class Application(TownshipOwned, CaseClock):
                 condition=Q(status__in=["accepted", "in_review", "supplement"]),
                 name="svc_app_dept_open_urgency",
             ),
+            # --- command2: the command centre's live figures of today and its warning counts ---
+            models.Index(
+                fields=["township", "submitted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="svc_app_township_submitted",
+            ),
+            # completed on the day: COALESCE(clock_stopped_at, finished_at), as command_center reads it (one
+            # expression index serves both columns; finished_at alone is only read through __date)
+            models.Index(
+                models.F("township"),
+                Coalesce("clock_stopped_at", "finished_at"),
+                name="svc_app_township_completed",
+            ),
+            models.Index(fields=["township", "due_at"], name="svc_app_township_due"),
+            # the open red and yellow rows of the warning board and the dashboard's warning counts
+            models.Index(
+                fields=["township", "warning_level", "due_at"],
+                condition=Q(
+                    clock_started_at__isnull=False, clock_stopped_at__isnull=True, warning_level__in=[1, 2]
+                ),
+                name="svc_app_open_warning",
+            ),
+            # --- end command2 ---
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from command_center import metrics as m
+from command_center import selectors
 from command_center.services import refresh_rollups
 from services.models import Application
 from tests.command_center.helpers import Place
@@ -72,6 +74,16 @@ def timed(client, url, params, n=20):
     return statistics.median(samples), samples[int(len(samples) * 0.95)], queries
 
 
+def timed_call(call, n=10) -> float:
+    call()
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples)
+
+
 @pytest.mark.django_db
 def test_bench_dashboard_and_rollups_over_a_million_applications(client):
     place = Place()
@@ -93,6 +105,13 @@ def test_bench_dashboard_and_rollups_over_a_million_applications(client):
     json_p50, json_p95, json_q = timed(client, reverse("command-dashboard-json"), period)
     desk_p50, desk_p95, desk_q = timed(client, reverse("command-dashboard"), {})
     board_p50, board_p95, board_q = timed(client, reverse("command-board"), {}, n=10)
+    township_ids = [place.township.pk]
+    application_metrics = [k for k, c in m.daily_counts().items() if c.model is Application]
+    live_ms = timed_call(lambda: selectors.live_sums(application_metrics, township_ids, today, today))
+    warnings_ms = timed_call(lambda: selectors.warning_counts_for_townships(township_ids))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("command-dashboard-json"), period)
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
     print(
         f"\n[bench] {Application.objects.count():,} applications over {DAYS} days ({created:.0f} s to insert)"
         f"\n[bench] rollup of {DAYS + 1} days: {all_days:.1f} s ({sum(first.values()):,} rows written); one day "
@@ -102,4 +121,8 @@ def test_bench_dashboard_and_rollups_over_a_million_applications(client):
         f"\n[bench] desk view (this month): p50 {desk_p50:.0f} ms, p95 {desk_p95:.0f} ms, {desk_q} queries"
         f"\n[bench] warning board, first page of ~{COUNT // 8:,} red and yellow: p50 {board_p50:.0f} ms, "
         f"p95 {board_p95:.0f} ms, {board_q} queries"
+        f"\n[bench] today's live application figures (one grouped query): p50 {live_ms:.0f} ms; the warning "
+        f"counts of every case type: p50 {warnings_ms:.0f} ms"
     )
+    for query in slowest:
+        print(f"[bench] slowest in the JSON: {float(query['time']) * 1000:.0f} ms {query['sql'][:160]}")

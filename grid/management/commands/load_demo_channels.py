@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("Refusing to load demo data with DEBUG off; pass --force if you really mean it.")
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off; pass --force if you really mean it."
+            )
         for township in Township.objects.filter(code__in=list(DEMO_LAYOUT)).order_by("code"):
             made = load_demo_channels(township)
             self.stdout.write(f"{township.name}: {made} demo reports and work orders")
