@@ -25,7 +25,8 @@ from django.utils.translation import gettext
 from township.casework.models import TimelineEntry, TimelineHead
 from township.org.models import person_name
 
-# Sent after the transaction that appended `entry` commits (e.g. to drop a cached tracking page).
+# Sent after the transaction that appended `entry` commits, with `entry` and the `case` it belongs to (the
+# instance the caller passed), e.g. to drop a cached public view of the case. Receivers must be cheap.
 timeline_appended = Signal()
 
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
@@ -128,7 +129,9 @@ def append_entry(
             "WHERE content_type_id = %s AND object_id = %s",
             [entry.seq, entry.entry_hash, content_type.pk, case.pk],
         )
-        transaction.on_commit(lambda: timeline_appended.send(sender=TimelineEntry, entry=entry), using=using)
+        transaction.on_commit(
+            lambda: timeline_appended.send(sender=TimelineEntry, entry=entry, case=case), using=using
+        )
     return entry
 
 
