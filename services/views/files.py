@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from services.models import ApplicationMaterial
 from services.selectors.applications import applications_visible_to
+from services.services.intake import ensure_receipt
 
 
 @login_required
@@ -16,7 +17,8 @@ def document(request, pk, kind):
     if kind not in ("receipt", "notice", "result"):
         raise Http404("unknown document")
     application = get_object_or_404(applications_visible_to(request.user), pk=pk)
-    issued = getattr(application, kind)
+    # a receipt is drawn just after its accept commits; if that failed, it is drawn now
+    issued = ensure_receipt(application) if kind == "receipt" else getattr(application, kind)
     if issued is None or not issued.pdf:
         raise Http404("no document")
     return FileResponse(
