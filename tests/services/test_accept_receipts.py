@@ -53,8 +53,8 @@ def test_accepts_from_two_processes_never_share_a_number(desk):
         accept_walk_ins,
         [(clerk.pk, window.pk, item.pk, per_process, receipts) for receipts in (True, True)],
     )
-    numbers = [number for done in results for number, _receipt in done]
-    receipts = [receipt for done in results for _number, receipt in done]
+    numbers = [number for done in results for number, _receipt, _ms, _cpu in done]
+    receipts = [receipt for done in results for _number, receipt, _ms, _cpu in done]
     assert len(set(numbers)) == len(numbers) == 2 * per_process
     assert serials(numbers) == list(range(1, 2 * per_process + 1))  # gapless too
     assert len(set(receipts)) == len(receipts) and serials(receipts) == list(range(1, 2 * per_process + 1))
