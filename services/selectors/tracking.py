@@ -9,8 +9,8 @@ numbers, phones or notes marked internal). Labels are looked up when read, so on
 every language.
 
 Freshness: each number has a generation token beside its view; a view counts only while the token it was
-built under is still the current one. Saving an application and appending to its timeline give the number
-(and a bundle part's parent) a new token once the transaction commits (`timeline_appended` for the
+built under is still the current one. Saving an application and appending to its timeline retire the
+number's token (and a bundle part's parent's) once the transaction commits (`timeline_appended` for the
 timeline). A reader that built a view from rows read just before a commit stores
 it under the old token, so it is never served: no stale view survives a change, whatever the interleaving.
 An unknown number is cached too (as "no application"), so a wrong code and an unknown number cost the same.
@@ -234,10 +234,11 @@ def tracked_view(number: str, *extra_keys: str) -> tuple[TrackedApplication | No
 
 
 def drop_views(numbers) -> None:
-    """Give each number a new token, so its cached view is rebuilt on the next lookup."""
+    """Retire each number's token, so its cached view is rebuilt on the next lookup (one DEL)."""
     numbers = {n for n in numbers if n}
     if numbers:
-        cache.set_many({token_key(n): secrets.token_hex(8) for n in numbers}, TOKEN_SECONDS)
+        # deleting the token is enough: the next reader makes a new one, which no stored view carries
+        cache.delete_many([token_key(n) for n in numbers])
 
 
 def _numbers_of(application: Application) -> set[str]:
