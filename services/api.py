@@ -2,7 +2,6 @@
 caller's applications, and tracking by number and query code."""
 
 import django_filters
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.urls import path, reverse
@@ -40,7 +39,7 @@ from services.models import (
     ServiceItemVersion,
 )
 from services.selectors import catalog as catalog_selectors
-from services.selectors.applications import applications_visible_to, public_timeline, resident_applications
+from services.selectors.applications import applications_visible_to, resident_applications
 from services.services.checklist import checklist_lines
 from services.services.intake import (
     Agent,
@@ -53,8 +52,7 @@ from services.services.intake import (
 )
 from services.services.materials import attach_material
 from services.views.hall import WITHDRAWABLE
-from services.views.tracking import MAX_FAILED_LOOKUPS
-from services.views.tracking import _client_key as tracking_client_key
+from services.views.tracking import TOO_MANY_LOOKUPS
 from services.views.tracking import lookup as tracking_lookup
 from township.api_schema import ErrorSerializer as SchemaErrorSerializer
 from township.identifiers import validate_id_number
@@ -847,14 +845,14 @@ class TrackingStepSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_department(self, row):
         child = row.part_obj
-        return child.department.name if child is not None and child.department_id else None
+        return (child.department_name or None) if child is not None else None
 
 
 class TrackingPartSerializer(serializers.Serializer):
     number = serializers.CharField(allow_null=True)
-    item = serializers.CharField(source="item_version.name", default=None)
-    department = serializers.CharField(source="department.name", default=None)
-    status_label = serializers.CharField(source="get_status_display")
+    item = serializers.CharField(source="item_name", allow_null=True)
+    department = serializers.CharField(source="department_name", allow_null=True)
+    status_label = serializers.CharField()
     due_date = serializers.DateField(allow_null=True)
 
 
@@ -865,14 +863,14 @@ class TrackingSerializer(serializers.Serializer):
     number = serializers.CharField()
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=ApplicationStatus.choices)
-    status_label = serializers.CharField(source="get_status_display")
-    department = serializers.CharField(source="department.name", default=None)
+    status_label = serializers.CharField()
+    department = serializers.CharField(source="department_name", allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     accepted_at = serializers.DateTimeField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
-    parts = TrackingPartSerializer(many=True, source="tracked_parts")
-    steps = TrackingStepSerializer(many=True, source="tracked_steps")
+    parts = TrackingPartSerializer(many=True)
+    steps = TrackingStepSerializer(many=True, source="timeline")
 
 
 class TrackingView(APIView):
@@ -894,17 +892,13 @@ class TrackingView(APIView):
         query = TrackingQuerySerializer(data=request.query_params)
         if not query.is_valid():
             return _refused(_("Enter the application number and the query code."), query.errors)
-        limited = (cache.get(tracking_client_key(request)) or 0) >= MAX_FAILED_LOOKUPS
         application, error = tracking_lookup(
             request, query.validated_data["number"], query.validated_data["code"]
         )
         if application is None:
+            limited = error is TOO_MANY_LOOKUPS
             code = status.HTTP_429_TOO_MANY_REQUESTS if limited else status.HTTP_404_NOT_FOUND
             return Response({"detail": str(error)}, status=code)
-        application.tracked_steps = public_timeline(application)
-        application.tracked_parts = list(
-            application.children.select_related("item_version", "department").order_by("pk")
-        )
         return Response(TrackingSerializer(application).data)
 
 

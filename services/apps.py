@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,11 +13,13 @@ class ServicesConfig(AppConfig):
         from services.models.evaluations import RECTIFICATION_WORKFLOW
         from services.models.points import VISIT_WORKFLOW, HomeVisit
         from services.models.queue import TICKET_WORKFLOW
+        from services.selectors import tracking
         from services.selectors.applications import pre_review_handlers
         from services.services.messages import notify_applicant
         from services.services.terminal import terminal_area
         from township import devices, nav
         from township.casework.registry import register_case_type
+        from township.casework.timeline import timeline_appended
         from township.casework.workflow import case_transitioned
         from township.documents.types import register_document_type
 
@@ -45,6 +48,11 @@ class ServicesConfig(AppConfig):
         devices.register_device_accounts(terminal_area)
         # every state change of an application texts the applicant once
         case_transitioned.connect(notify_applicant, sender=Application, dispatch_uid="services.applicant-sms")
+        # the cached public tracking view of an application is rebuilt after it changes
+        post_save.connect(
+            tracking.application_saved, sender=Application, dispatch_uid="services.tracking-saved"
+        )
+        timeline_appended.connect(tracking.timeline_appended, dispatch_uid="services.tracking-timeline")
         register_document_type("receipt", _("Acceptance receipt"), "SL")
         register_document_type("one_time_notice", _("One-time notice of missing materials"), "GZ")
         register_document_type("refusal", _("Notice of non-acceptance"), "BSL")

@@ -91,6 +91,11 @@ def checklist_lines(application: Application, checklist: dict | None = None) -> 
             )
             for m in bundle_materials(application.bundle)
         ]
+    return with_states(lines, checklist)
+
+
+def with_states(lines: list[ChecklistLine], checklist: dict) -> list[ChecklistLine]:
+    """Put the states of `checklist` on the lines (in place) and return them."""
     for line in lines:
         entry = checklist.get(line.key) or {}
         line.state = entry.get("state", "ok" if line.is_shared_data else "")
@@ -103,9 +108,10 @@ def lacking_lines(lines: list[ChecklistLine]) -> list[ChecklistLine]:
     return [line for line in lines if line.necessity != Necessity.OPTIONAL and line.is_lacking]
 
 
-def clean_checklist(application: Application, raw: dict) -> dict:
-    """Keep only known lines and states; a defective or missing line may carry a note."""
-    known = {line.key for line in checklist_lines(application, {})}
+def clean_checklist(application: Application, raw: dict, *, lines: list[ChecklistLine] | None = None) -> dict:
+    """Keep only known lines and states; a defective or missing line may carry a note. `lines`: the
+    application's lines when the caller has them already (saves reading the requirements twice)."""
+    known = {line.key for line in (checklist_lines(application, {}) if lines is None else lines)}
     cleaned = {}
     for key, entry in (raw or {}).items():
         if key not in known or not isinstance(entry, dict):

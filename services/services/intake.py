@@ -3,6 +3,7 @@ intake: accept (number, clock, receipt), complete on the spot, one-time notice, 
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ from services.services.checklist import (
     clean_checklist,
     lacking_lines,
     missing_uploads,
+    with_states,
 )
 from services.services.evaluations import send_evaluation_invitation
 from services.services.messages import tracking_url
@@ -46,10 +48,11 @@ from township.casework.models import LimitUnit
 from township.casework.numbers import next_number
 from township.casework.timeline import append_entry
 from township.casework.workflow import lock, lock_family, transition
-from township.documents.services import issue_document, qr_data_uri
+from township.documents.services import complete_document, issue_document, qr_data_uri, reserve_document
 from township.identifiers import normalise
 from township.org.models import ResidentAccount
 
+logger = logging.getLogger(__name__)
 S = ApplicationStatus
 APPLICATION_SERIES = "SQ"  # QS-SQ-2026-000001
 PRE_REVIEW = "pre-review"  # the deadline of an online application waiting at the front desk
@@ -309,8 +312,9 @@ def _pre_review_overdue(application: Application, at) -> bool:
     return deadline is not None and deadline.due_at <= at
 
 
-def _close_pre_review(application: Application, *, at, by) -> None:
-    close_deadline(application, kind=PRE_REVIEW, at=at, actor=by)
+def _close_pre_review(application: Application, *, at, by):
+    """Close the pre-review time limit if one is open; the closed deadline, or None."""
+    return close_deadline(application, kind=PRE_REVIEW, at=at, actor=by)
 
 
 def receive_at_window(
@@ -374,17 +378,19 @@ def accept_application(
 ) -> Application:
     """Accept: every needed material is there, so the application gets its deadline clock (the item's
     promised limit in working days), a timeline entry, a receipt with a QR code to its tracking page, and
-    an SMS. A bundle fans out to one child application per item, each in its department's review."""
+    an SMS. A bundle fans out to one child application per item, each in its department's review.
+
+    The receipt is numbered in the transaction (its serial taken last) and drawn once the transaction
+    commits, so neither the application row nor the receipt serial stays locked while the PDF is drawn."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = lock(application, related=LOCK_RELATED)
-        require_clerk_scope(application, clerk)
+        application = _lock_for_intake(application, clerk)
         if application.status == S.ACCEPTED and application.clerk_id == clerk.pk:
             return application  # retried request
         require_may_accept_here(application, clerk)
-        checklist = clean_checklist(application, checklist)
-        lines = checklist_lines(application, checklist)
-        lacking = lacking_lines(lines)
+        lines = checklist_lines(application, {})
+        checklist = clean_checklist(application, checklist, lines=lines)
+        lacking = lacking_lines(with_states(lines, checklist))
         if lacking:
             raise MaterialsIncomplete(
                 _(
@@ -396,13 +402,15 @@ def accept_application(
             )
         application.checklist = checklist
         application.clerk = clerk
-        application.window = window or application.window
+        if window is not None:
+            application.window = window
         application.accepted_at = at
         versions = _versions_for(application)
         limit = max(v.promised_limit_days for v in versions)
         yellow = min(v.yellow_threshold_days for v in versions) if versions else None
         # Not told within 5 working days what was missing: accepted from the day it was received.
-        deemed = application.submitted_at if _pre_review_overdue(application, at) else None
+        pre_review = _close_pre_review(application, at=at, by=clerk)
+        deemed = application.submitted_at if pre_review is not None and pre_review.due_at <= at else None
         start_clock(
             application,
             at=deemed or at,
@@ -410,7 +418,6 @@ def accept_application(
             limit_unit=LimitUnit.WORKING_DAYS,
             yellow_threshold=yellow,
         )
-        _close_pre_review(application, at=at, by=clerk)
         transition(
             application,
             to=S.ACCEPTED,
@@ -425,16 +432,81 @@ def accept_application(
             if deemed
             else "",
         )
-        application.save()
         if application.bundle_id:
             _fan_out(application, clerk=clerk, at=at, versions=versions)
+        if with_receipt:  # last, so the receipt serial is locked only until the commit just after
+            application.receipt = reserve_document(
+                township=application.township,
+                doc_type="receipt",
+                title=_("Acceptance receipt of application %(number)s") % {"number": application.number},
+                subject=application,
+                issued_by=clerk,
+                issued_at=at,
+            )
+            transaction.on_commit(lambda: _draw_receipt_quietly(application, lines))
+        application.save()
         transaction.on_commit(
             lambda pk=application.pk: application_accepted.send(sender=Application, application_id=pk)
         )
-        if with_receipt:
-            application.receipt = _issue_receipt(application, clerk=clerk, at=at, lines=lines)
-            application.save(update_fields=["receipt"])
     return application
+
+
+def _lock_for_intake(application: Application, clerk) -> Application:
+    """Lock the application's row alone (no joins in the FOR UPDATE), found within the clerk's data scope
+    in the same query; the rows intake reads beside it (item, version, township, bundle) are taken from
+    the caller's instance where it has them, else read when first used."""
+    if not clerk.has_perm("services.change_application"):
+        raise IntakeError(_("You may not take applications."))
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .visible_to(clerk)
+        .filter(pk=application.pk)
+        .first()
+    )
+    if locked is None:
+        raise IntakeError(_("This application belongs to another township."))
+    for name in LOCK_RELATED:
+        related = application._state.fields_cache.get(name)
+        if related is not None and related.pk == getattr(locked, f"{name}_id"):
+            locked._state.fields_cache[name] = related
+    return locked
+
+
+def _receipt_context(application: Application, lines) -> dict:
+    return {
+        "application": application,
+        "children": list(application.children.select_related("department", "item_version")),
+        "lines": [line for line in lines if line.state == "ok" and not line.is_shared_data],
+        "tracking_url": tracking_url(application),
+        "tracking_qr": qr_data_uri(tracking_url(application)),
+    }
+
+
+def _draw_receipt_quietly(application: Application, lines) -> None:
+    """After the accept committed: draw the receipt. A failure is logged, not raised (the application is
+    accepted either way); `ensure_receipt` draws it when it is first opened."""
+    try:
+        complete_document(
+            application.receipt,
+            template_name="services/pdf/receipt.html",
+            context=_receipt_context(application, lines),
+        )
+    except Exception:
+        logger.exception(
+            "services: the receipt %s of %s could not be drawn", application.receipt, application
+        )
+
+
+def ensure_receipt(application: Application):
+    """The application's receipt with its PDF, drawn now if it was not (e.g. the drawing after the
+    accept failed); None for an application without a receipt."""
+    receipt = application.receipt
+    if receipt is not None and not receipt.pdf:
+        lines = checklist_lines(application)
+        complete_document(
+            receipt, template_name="services/pdf/receipt.html", context=_receipt_context(application, lines)
+        )
+    return receipt
 
 
 def _versions_for(application: Application):
@@ -492,25 +564,6 @@ def _fan_out(parent: Application, *, clerk, at, versions) -> list[Application]:
         )
         children.append(child)
     return children
-
-
-def _issue_receipt(application: Application, *, clerk, at, lines):
-    return issue_document(
-        township=application.township,
-        doc_type="receipt",
-        title=_("Acceptance receipt of application %(number)s") % {"number": application.number},
-        template_name="services/pdf/receipt.html",
-        context={
-            "application": application,
-            "children": list(application.children.select_related("department", "item_version")),
-            "lines": [line for line in lines if line.state == "ok" and not line.is_shared_data],
-            "tracking_url": tracking_url(application),
-            "tracking_qr": qr_data_uri(tracking_url(application)),
-        },
-        subject=application,
-        issued_by=clerk,
-        issued_at=at,
-    )
 
 
 def complete_immediately(
@@ -663,6 +716,7 @@ __all__ = [
     "MaterialsIncomplete",
     "accept_application",
     "complete_immediately",
+    "ensure_receipt",
     "issue_one_time_notice",
     "receive_at_window",
     "refuse_application",

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from services.models import ApplicationMaterial, Reception
 from services.selectors.applications import applications_visible_to
+from services.services.intake import ensure_receipt
 
 
 @login_required
@@ -19,6 +20,9 @@ def document(request, pk, kind):
     if kind == "slip":  # a forwarded application's receipt of receiving, from the village point
         reception = Reception.objects.filter(application=application).select_related("slip").first()
         issued = reception.slip if reception is not None else None
+    elif kind == "receipt":
+        # a receipt is drawn just after its accept commits; if that failed, it is drawn now
+        issued = ensure_receipt(application)
     else:
         issued = getattr(application, kind)
     if issued is None or not issued.pdf:

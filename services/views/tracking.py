@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from services.selectors.applications import public_timeline, tracked_application
+from services.selectors.tracking import tracked_view
 from township.clients import client_address
+from township.documents.models import IssuedDocument
 
 # Failed lookups per client address per hour: a six-digit code must not be guessable by trying.
 MAX_FAILED_LOOKUPS = 20
@@ -23,22 +24,28 @@ class TrackingForm(forms.Form):
     )
 
 
+TOO_MANY_LOOKUPS = _("Too many unsuccessful lookups from this device; please try again in an hour.")
+NO_MATCH = _("No application matches this number and query code. Check both and try again.")
+
+
 def _client_key(request) -> str:
     return f"track-failures:{client_address(request)}"
 
 
 def lookup(request, number: str, code: str):
-    """(application, None) for a right number and code, else (None, message). Failed lookups are counted
-    per client address, so neither this page nor the API can be used to try codes one after another."""
+    """(view, None) for a right number and code, else (None, message); the view is the application's
+    cached public view (services.selectors.tracking). Failed lookups are counted per client address, so
+    neither this page nor the API can be used to try codes one after another. A wrong code and an
+    unknown number take the same path: one cache read (or the same database reads on a miss)."""
     key = _client_key(request)
-    if (cache.get(key) or 0) >= MAX_FAILED_LOOKUPS:
-        return None, _("Too many unsuccessful lookups from this device; please try again in an hour.")
-    application = tracked_application(number, code)
-    if application is None:
+    view, found = tracked_view(number, key)
+    if (found.get(key) or 0) >= MAX_FAILED_LOOKUPS:
+        return None, TOO_MANY_LOOKUPS
+    if view is None or not view.matches((code or "").strip()):
         cache.add(key, 0, 3600)
         cache.incr(key)
-        return None, _("No application matches this number and query code. Check both and try again.")
-    return application, None
+        return None, NO_MATCH
+    return view, None
 
 
 @require_GET
@@ -48,7 +55,7 @@ def track(request):
     if request.GET and form.is_valid():
         application, error = lookup(request, form.cleaned_data["number"], form.cleaned_data["code"])
         if application is not None:
-            timeline = public_timeline(application)
+            timeline = application.timeline()
     return render(
         request,
         "services/track.html",
@@ -64,9 +71,11 @@ def result_pdf(request):
     if not form.is_valid():
         raise Http404("no such application")
     application, _error = lookup(request, form.cleaned_data["number"], form.cleaned_data["code"])
-    if application is None or application.result_id is None or not application.result.pdf:
+    document = None
+    if application is not None and application.result_id is not None:
+        document = IssuedDocument.objects.filter(pk=application.result_id).first()
+    if document is None or not document.pdf:
         raise Http404("no result")
-    document = application.result
     return FileResponse(
         document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
     )

@@ -377,7 +377,7 @@ def test_prune_removes_only_orphaned_old_files(media):
     assert Path(media / document.pdf.name).exists()
 
 
-def test_a_receipt_with_its_materials_fits_one_page():
+def test_a_receipt_with_its_materials_fits_one_page(django_capture_on_commit_callbacks):
     # the services app's receipt asks for the compact page of the base template
     from services.services.intake import accept_application, receive_at_window
     from tests.services.intake_helpers import applicant, clerk_at_window, full_checklist, intake_item
@@ -391,7 +391,10 @@ def test_a_receipt_with_its_materials_fits_one_page():
         item=intake_item(township=township, promised_limit_days=10),
         applicant=applicant(),
     )
-    accepted = accept_application(application=application, clerk=clerk, checklist=full_checklist(application))
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt is drawn once the accept commits
+        accepted = accept_application(
+            application=application, clerk=clerk, checklist=full_checklist(application)
+        )
     with accepted.receipt.pdf.open("rb") as stream:
         pages = PdfReader(io.BytesIO(stream.read())).pages
     assert len(pages) == 1

@@ -52,9 +52,14 @@ def walk_in(township):
     return application, clerk, window
 
 
-def test_accepting_numbers_the_application_starts_the_clock_and_prints_a_receipt(walk_in, township):
+def test_accepting_numbers_the_application_starts_the_clock_and_prints_a_receipt(
+    walk_in, township, django_capture_on_commit_callbacks
+):
     application, clerk, window = walk_in
-    accepted = accept_application(application=application, clerk=clerk, checklist=full_checklist(application))
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt is drawn once the accept commits
+        accepted = accept_application(
+            application=application, clerk=clerk, checklist=full_checklist(application)
+        )
     assert accepted.status == ApplicationStatus.ACCEPTED
     assert accepted.number.startswith(f"{township.short_code}-SQ-")
     assert len(accepted.query_code) == 6

@@ -20,7 +20,9 @@ def _pages(document):
         document.pdf.close()
 
 
-def test_a_receipt_of_five_materials_fits_one_page_and_names_clerk_and_window():
+def test_a_receipt_of_five_materials_fits_one_page_and_names_clerk_and_window(
+    django_capture_on_commit_callbacks,
+):
     township = TownshipFactory()
     clerk, window = clerk_at_window(township)
     clerk.first_name = "王晓窗"
@@ -35,9 +37,10 @@ def test_a_receipt_of_five_materials_fits_one_page_and_names_clerk_and_window():
     application = receive_at_window(
         township=township, clerk=clerk, window=window, item=item, applicant=applicant()
     )
-    application = accept_application(
-        application=application, clerk=clerk, checklist=full_checklist(application), window=window
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt is drawn once the accept commits
+        application = accept_application(
+            application=application, clerk=clerk, checklist=full_checklist(application), window=window
+        )
     pages = _pages(application.receipt)
     text = "".join(p.extract_text() for p in pages).replace("\n", "")
     assert len(pages) == 1

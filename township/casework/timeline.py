@@ -25,7 +25,8 @@ from django.utils.translation import gettext
 from township.casework.models import TimelineEntry, TimelineHead
 from township.org.models import person_name
 
-# Sent after the transaction that appended `entry` commits (e.g. to drop a cached tracking page).
+# Sent after the transaction that appended `entry` commits, with `entry` and the `case` it belongs to (the
+# instance the caller passed), e.g. to drop a cached public view of the case. Receivers must be cheap.
 timeline_appended = Signal()
 
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
@@ -83,7 +84,7 @@ def append_entry(
 ) -> TimelineEntry:
     """Append one entry to the case's timeline and return it.
 
-    Runs in its own atomic block (joining the caller's transaction if there is one) and locks the
+    Runs in a transaction (the caller's if there is one, without a savepoint) and locks the
     case's timeline head, so concurrent appends to one case get consecutive numbers and a clean chain. `actor_label` defaults to the actor's name; give it for actors without an account
     (e.g. "12345 hotline").
     """
@@ -97,7 +98,9 @@ def append_entry(
     content_type = ContentType.objects.get_for_model(case)
     using = router.db_for_write(TimelineEntry)
     head_table = connections[using].ops.quote_name(TimelineHead._meta.db_table)
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+    # No savepoint of its own: inside the caller's transaction a failed append fails the whole step (nothing
+    # catches it to carry on), and SAVEPOINT/RELEASE cost two round trips per entry.
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
         # The head row numbers the entries: its row lock serialises appends to one case, and it keeps
         # the latest hash apart from the entries so that a removed newest entry shows.
         cursor.execute(
@@ -128,7 +131,9 @@ def append_entry(
             "WHERE content_type_id = %s AND object_id = %s",
             [entry.seq, entry.entry_hash, content_type.pk, case.pk],
         )
-        transaction.on_commit(lambda: timeline_appended.send(sender=TimelineEntry, entry=entry), using=using)
+        transaction.on_commit(
+            lambda: timeline_appended.send(sender=TimelineEntry, entry=entry, case=case), using=using
+        )
     return entry
 
 

@@ -83,8 +83,10 @@ class IssuedDocument(TownshipOwned):
             models.UniqueConstraint(
                 fields=["township", "doc_type", "year", "serial"], name="documents_issued_serial_unique"
             ),
+            # a reserved document (services.reserve_document) has neither PDF nor hash until it is completed
             models.CheckConstraint(
-                condition=models.Q(content_hash__regex=r"^[0-9a-f]{64}$"), name="documents_issued_hash_hex"
+                condition=models.Q(content_hash__regex=r"^[0-9a-f]{64}$") | models.Q(content_hash="", pdf=""),
+                name="documents_issued_hash_hex",
             ),
             models.CheckConstraint(
                 condition=models.Q(content_type__isnull=True, object_id__isnull=True)
@@ -103,6 +105,11 @@ class IssuedDocument(TownshipOwned):
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether its PDF is drawn (a reserved document gets it just after its transaction commits)."""
+        return bool(self.pdf)
 
     @property
     def type_label(self) -> str:

@@ -23,10 +23,12 @@ from township.documents.types import get_document_type
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "complete_document",
     "format_number",
     "issue_document",
     "next_serial",
     "render_pdf",
+    "reserve_document",
     "revoke_document",
     "verification_url",
 ]
@@ -64,6 +66,42 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).png_data_uri(scale=8, border=2)
 
 
+def _template_context(document: IssuedDocument, context: dict) -> dict:
+    url = verification_url(document.number)
+    return {
+        **context,
+        "number": document.number,
+        "title": document.title,
+        "township": document.township,
+        "issued_at": document.issued_at,
+        "doc_type": get_document_type(document.doc_type),
+        "verify_url": url,
+        "qr_data_uri": qr_data_uri(url),
+    }
+
+
+def _numbered(*, township, doc_type, title, subject, issued_by, issued_at) -> IssuedDocument:
+    """Take the next serial (its row stays locked until the transaction ends) for an unsaved document."""
+    get_document_type(doc_type)
+    issued_at = issued_at or timezone.now()
+    year = timezone.localtime(issued_at).year
+    serial = next_serial(township=township, doc_type=doc_type, year=year)
+    document = IssuedDocument(
+        township=township,
+        doc_type=doc_type,
+        year=year,
+        serial=serial,
+        number=format_number(township=township, doc_type=doc_type, year=year, serial=serial),
+        title=title,
+        issued_at=issued_at,
+        issued_by=issued_by,
+    )
+    if subject is not None:
+        document.content_type = ContentType.objects.get_for_model(subject)
+        document.object_id = subject.pk
+    return document
+
+
 def issue_document(
     *,
     township,
@@ -80,47 +118,23 @@ def issue_document(
     The title is shown on the public verification page: never put personal data in it.
     The template receives `context` plus `number`, `title`, `township`, `issued_at`, `doc_type`,
     `verify_url` and `qr_data_uri`. Serial numbers of one type are handed out one transaction
-    at a time per township and year, so keep the caller's transaction short.
+    at a time per township and year, and this renders while holding the serial: where many documents of
+    one type are issued at once (receipts), use `reserve_document` and `complete_document` instead.
     """
-    document_type = get_document_type(doc_type)
-    issued_at = issued_at or timezone.now()
-    year = timezone.localtime(issued_at).year
     stored_name = None
     try:
         with transaction.atomic():
-            serial = next_serial(township=township, doc_type=doc_type, year=year)
-            number = format_number(township=township, doc_type=doc_type, year=year, serial=serial)
-            url = verification_url(number)
-            pdf_bytes = render_pdf(
-                template_name,
-                {
-                    **context,
-                    "number": number,
-                    "title": title,
-                    "township": township,
-                    "issued_at": issued_at,
-                    "doc_type": document_type,
-                    "verify_url": url,
-                    "qr_data_uri": qr_data_uri(url),
-                },
-            )
-            document = IssuedDocument(
+            document = _numbered(
                 township=township,
                 doc_type=doc_type,
-                year=year,
-                serial=serial,
-                number=number,
                 title=title,
-                issued_at=issued_at,
+                subject=subject,
                 issued_by=issued_by,
-                content_hash=hashlib.sha256(pdf_bytes).hexdigest(),
+                issued_at=issued_at,
             )
-            if subject is not None:
-                document.content_type = ContentType.objects.get_for_model(subject)
-                document.object_id = subject.pk
-            stored_name = default_storage.save(
-                document_upload_to_name(year, number), ContentFile(pdf_bytes, name=f"{number}.pdf")
-            )
+            pdf_bytes = render_pdf(template_name, _template_context(document, context))
+            document.content_hash = hashlib.sha256(pdf_bytes).hexdigest()
+            stored_name = _store(document, pdf_bytes)
             document.pdf.name = stored_name
             document.save(force_insert=True)
     except BaseException:
@@ -130,6 +144,61 @@ def issue_document(
     # An enclosing transaction may still roll back and leave the file behind; `prune_document_files`
     # removes such orphans.
     return document
+
+
+def reserve_document(
+    *, township, doc_type: str, title: str, subject=None, issued_by=None, issued_at=None
+) -> IssuedDocument:
+    """Number a document now and record it without its PDF; draw the PDF with `complete_document` once
+    the caller's transaction has committed (`transaction.on_commit`).
+
+    The serial is gapless as with `issue_document` (a rollback gives the number back), but its row is
+    locked only for the insert, not for the ~100 ms of drawing, so documents of one type in one township
+    are issued side by side. Until it is completed the document has no PDF and no content hash; the
+    verification page says it is being prepared. Take it as late in the transaction as possible."""
+    with transaction.atomic(savepoint=False):
+        document = _numbered(
+            township=township,
+            doc_type=doc_type,
+            title=title,
+            subject=subject,
+            issued_by=issued_by,
+            issued_at=issued_at,
+        )
+        document.save(force_insert=True)
+    return document
+
+
+def complete_document(document: IssuedDocument, *, template_name: str, context: dict) -> IssuedDocument:
+    """Draw and store the PDF of a reserved document (outside any lock), then record it on the row.
+
+    Idempotent: a document that has its PDF already keeps it (a second drawing is discarded; drawing is
+    deterministic, so both would be the same bytes). Updates `document` in place and returns it."""
+    if document.pdf:
+        return document
+    pdf_bytes = render_pdf(template_name, _template_context(document, context))
+    stored_name = None
+    try:
+        with transaction.atomic():
+            locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+            if not locked.pdf:
+                stored_name = _store(locked, pdf_bytes)
+                locked.pdf.name = stored_name
+                locked.content_hash = hashlib.sha256(pdf_bytes).hexdigest()
+                locked.save(update_fields=["pdf", "content_hash"])
+    except BaseException:
+        if stored_name:
+            _delete_quietly(stored_name)
+        raise
+    document.pdf.name, document.content_hash = locked.pdf.name, locked.content_hash
+    return document
+
+
+def _store(document: IssuedDocument, pdf_bytes: bytes) -> str:
+    return default_storage.save(
+        document_upload_to_name(document.year, document.number),
+        ContentFile(pdf_bytes, name=f"{document.number}.pdf"),
+    )
 
 
 def document_upload_to_name(year: int, number: str) -> str:
