@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from grid.events.selectors import categories_for
 from grid.events.services import step_limits
-from grid.models import OPEN_STATES, EventCategory, EventStatus, GridEvent, LimitStep
+from grid.models import OPEN_STATES, EventCategory, EventStatus, GridEvent, LimitStep, RejectReason
 from township.casework.models import LimitUnit, TimelineEntry
 
 S = EventStatus
@@ -184,67 +184,50 @@ def attribute_answers(category: EventCategory, values: dict[str, list[str]]) -> 
 # --- service requests -------------------------------------------------------------------------------
 
 
-def status_of(event: GridEvent) -> str:
-    return "open" if event.status in OPEN_STATES else "closed"
+FIELDS = (
+    "pk",
+    "number",
+    "status",
+    "reject_reason",
+    "description",
+    "address",
+    "latitude",
+    "longitude",
+    "reported_at",
+    "registered_at",
+    "dispatched_at",
+    "assigned_at",
+    "fed_back_at",
+    "closed_at",
+    "evaluated_at",
+    "due_at",
+    "category__major_code",
+    "category__minor_code",
+    "category__minor_name",
+    "department__name",
+    "grid__code",
+    "intake__media_url",
+)
+MOMENTS = ("reported_at", "registered_at", "dispatched_at", "assigned_at", "fed_back_at", "closed_at")
 
 
-def requests_queryset(township) -> QuerySet[GridEvent]:
-    return (
-        GridEvent.objects.filter(township=township)
-        .select_related("category", "department", "grid", "intake")
-        .only(
-            "number",
-            "status",
-            "reject_reason",
-            "description",
-            "address",
-            "latitude",
-            "longitude",
-            "reported_at",
-            "registered_at",
-            "dispatched_at",
-            "assigned_at",
-            "fed_back_at",
-            "closed_at",
-            "evaluated_at",
-            "due_at",
-            "category__major_code",
-            "category__minor_code",
-            "category__minor_name",
-            "department__name",
-            "grid__code",
-            "intake__media_url",
-        )
-        .order_by("-reported_at", "-pk")
-    )
+def requests_queryset(township) -> QuerySet:
+    """The township's events as rows of the fields a request shows (plain values: a list of 1,000 is
+    read without building model instances), newest first."""
+    return GridEvent.objects.filter(township=township).order_by("-reported_at", "-pk").values(*FIELDS)
 
 
-def _updated(event: GridEvent, last_entry: dict[int, datetime]) -> datetime:
-    if event.status in CLOSED_STATES and event.closed_at:
-        return (
-            event.closed_at if event.status != S.EVALUATED or not event.evaluated_at else event.evaluated_at
-        )
-    moments = [
-        m
-        for m in (
-            event.reported_at,
-            event.registered_at,
-            event.dispatched_at,
-            event.assigned_at,
-            event.fed_back_at,
-            event.closed_at,
-            event.evaluated_at,
-            last_entry.get(event.pk),
-        )
-        if m
-    ]
-    return max(moments)
+def _updated(row: dict, last_entry: dict[int, datetime]) -> datetime:
+    """When the request last changed; for a closed one, when it was closed (the spec's reading)."""
+    if row["status"] in CLOSED_STATES and row["closed_at"]:
+        return row["evaluated_at"] or row["closed_at"]
+    return max(m for m in (*(row[name] for name in MOMENTS), last_entry.get(row["pk"])) if m)
 
 
-def request_rows(events: list[GridEvent]) -> list[dict]:
+def request_rows(events: list[dict]) -> list[dict]:
     """Each event as an Open311 request; one extra query at most (the time a rejected report was closed,
-    which only its timeline knows)."""
-    rejected = [event.pk for event in events if event.status == S.REJECTED]
+    which only its timeline knows). Never the reporter: no name, phone, e-mail or client."""
+    rejected = [row["pk"] for row in events if row["status"] == S.REJECTED]
     last_entry = {}
     if rejected:
         last_entry = dict(
@@ -255,31 +238,33 @@ def request_rows(events: list[GridEvent]) -> list[dict]:
             .annotate(last=Max("created_at"))
             .values_list("object_id", "last")
         )
+    states = {value: str(label) for value, label in S.choices}
+    reasons = {value: str(label) for value, label in RejectReason.choices}
     rows = []
-    for event in events:
-        intake = getattr(event, "intake", None)  # a reverse one-to-one: None when there is none
-        notes = event.get_status_display()
-        if event.status == S.REJECTED and event.reject_reason:
-            notes = f"{notes}: {event.get_reject_reason_display()}"
+    for row in events:
+        notes = states[row["status"]]
+        if row["status"] == S.REJECTED and row["reject_reason"]:
+            notes = f"{notes}: {reasons.get(row['reject_reason'], '')}"
+        is_open = row["status"] in OPEN_STATES
         rows.append(
             {
-                "service_request_id": event.number,
-                "status": status_of(event),
-                "status_notes": str(notes),
-                "service_name": event.category.minor_name,
-                "service_code": event.category.code,
-                "description": event.description,
-                "agency_responsible": event.department.name if event.department_id else "",
+                "service_request_id": row["number"],
+                "status": "open" if is_open else "closed",
+                "status_notes": notes,
+                "service_name": row["category__minor_name"],
+                "service_code": f"{row['category__major_code']}.{row['category__minor_code']}",
+                "description": row["description"],
+                "agency_responsible": row["department__name"] or "",
                 "service_notice": "",
-                "requested_datetime": iso(event.reported_at),
-                "updated_datetime": iso(_updated(event, last_entry)),
-                "expected_datetime": iso(event.due_at) if event.status in OPEN_STATES else None,
-                "address": event.address,
-                "address_id": event.grid.code,
+                "requested_datetime": iso(row["reported_at"]),
+                "updated_datetime": iso(_updated(row, last_entry)),
+                "expected_datetime": iso(row["due_at"]) if is_open else None,
+                "address": row["address"],
+                "address_id": row["grid__code"],
                 "zipcode": "",
-                "lat": event.latitude,
-                "long": event.longitude,
-                "media_url": intake.media_url if intake else "",
+                "lat": row["latitude"],
+                "long": row["longitude"],
+                "media_url": row["intake__media_url"] or "",
             }
         )
     return rows
