@@ -375,6 +375,28 @@ GRID_REOPEN_DAYS = env.int("GRID_REOPEN_DAYS", default=14)
 GRID_FOLLOW_UP_DAYS = env.int("GRID_FOLLOW_UP_DAYS", default=28)
 GRID_ALERT_MERGE_MINUTES = env.int("GRID_ALERT_MERGE_MINUTES", default=120)
 GRID_WHISTLE_ON_SITE = (1, "clock_hours")
+# Open311 GeoReport v2 (grid.open311): the input attributes of the service definitions (answers go into
+# the event's description or address), whether POST requests answer with a token instead of the id,
+# and the contact shown in discovery.
+GRID_OPEN311_ATTRIBUTES = [
+    {
+        "code": "landmark",
+        "datatype": "string",
+        "description": _("Nearby landmark or shop sign"),
+        "datatype_description": _("Up to 200 characters."),
+        "into": "address",
+    },
+    {
+        "code": "danger",
+        "datatype": "singlevaluelist",
+        "required": True,
+        "description": _("Is anyone in danger now?"),
+        "values": [("yes", _("Yes")), ("no", _("No"))],
+        "major_codes": ["04"],
+    },
+]
+GRID_OPEN311_ANSWER_WITH_TOKEN = env.bool("GRID_OPEN311_ANSWER_WITH_TOKEN", default=False)
+GRID_OPEN311_CONTACT = env.str("GRID_OPEN311_CONTACT", default="12345")
 GRID_KPI_SUBTRACT_DEFERRED = env.bool("GRID_KPI_SUBTRACT_DEFERRED", default=False)
 CASEWORK_YELLOW_THRESHOLDS = {"working_days": 2, "working_hours": 1, "calendar_days": 3, "clock_hours": 1}
 # Enforcement: the code of the township department that is the enforcement bureau (its squads are its

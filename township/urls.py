@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/hotline/", include("grid.hotline.api")),
     path("api/", include("township.entities.api")),
     path("api/grid/", include("grid.api")),
+    path("open311/v2/", include("grid.open311.urls")),
     path("api/enforcement/", include("enforcement.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

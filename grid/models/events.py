@@ -303,6 +303,7 @@ class GridEvent(TownshipOwned, CaseClock):
         indexes = [
             CaseClock.warning_index("grid_event_warning"),
             models.Index(fields=["township", "status", "-reported_at"], name="grid_event_list"),
+            # Open311 GET requests (grid.open311): a township's newest first, in a date range
             models.Index(fields=["township", "-reported_at", "-id"], name="grid_event_recent"),
             models.Index(fields=["grid", "-reported_at"], name="grid_event_grid"),
             models.Index(fields=["department", "status", "due_at"], name="grid_event_department"),
