@@ -273,6 +273,7 @@ def run() -> int:
     manage(env, "load_demo_applications")
     manage(env, "load_demo_reviews")
     manage(env, "load_demo_power")  # enforcement: power list, squads, officers
+    manage(env, "load_demo_inspections")  # inspectors, matters, a past joint draw, credit records
 
     children: list[tuple[str, subprocess.Popen]] = []
 
