@@ -56,3 +56,14 @@ class EnforcementConfig(AppConfig):
             _("My inspections"), "enforcement-my-inspections", roles={Role.ENFORCEMENT_OFFICER}, order=30
         )
         # --- end "entities" ---
+        # --- helper "inspections2": late publication through the kernel's clock and sweep ---
+        from enforcement.inspections.warnings import ESCALATION
+        from enforcement.models import InspectionTask
+        from township.casework.registry import register_case_type
+
+        register_case_type(
+            InspectionTask,
+            label=_("Inspection result publication"),
+            url_name="admin:enforcement_inspectiontask_change",
+            escalation=ESCALATION,
+        )

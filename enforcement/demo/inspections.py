@@ -40,6 +40,7 @@ from enforcement.models import (
     SamplingUnit,
     TaskStatus,
 )
+from township.casework.models import WarningLevel
 from township.entities.models import LicenceStatus, MarketEntity, RiskLevel
 from township.org.models import Department, StaffProfile
 from township.org.roles import Role, sync_role_groups
@@ -697,8 +698,15 @@ def ensure_past_joint_plan(township) -> int:
             continue  # recorded, not yet published: past the limit now
         publish_result(task=task, by=head)
         delay = 45 if index == len(tasks) - 3 else rng.randrange(3, 15)
+        task.refresh_from_db()
+        published_at = _at(inspected_on + timedelta(days=delay))
+        late = published_at.date() > task.publish_by
         InspectionTask.objects.filter(pk=task.pk).update(
-            recorded_at=_at(inspected_on, 17), published_at=_at(inspected_on + timedelta(days=delay))
+            recorded_at=_at(inspected_on, 17),
+            published_at=published_at,
+            clock_stopped_at=published_at,
+            warning_level=WarningLevel.RED if late else WarningLevel.NORMAL,
+            warning_changed_at=published_at if late else None,
         )
     return 1 + len(tasks)
 

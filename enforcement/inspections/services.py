@@ -4,7 +4,7 @@ publishing results. Every write is here; refusals are InspectionError (a DomainE
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +27,8 @@ from enforcement.models import (
     TaskStatus,
 )
 from township.calendar.schedule import add_working_days
+from township.casework.clock import start_clock, stop_clock
+from township.casework.models import LimitUnit
 from township.entities.models import LicenceStatus, MarketEntity
 from township.errors import Conflict, DomainError
 from township.org.roles import Role, has_role
@@ -372,6 +374,12 @@ def record_result(
         task.recorded_by = by
         task.recorded_at = timezone.now()
         task.publish_by = add_working_days(inspected_on, publish_working_days())
+        start_clock(
+            task,
+            at=timezone.make_aware(datetime.combine(inspected_on, time(12))),
+            limit_value=publish_working_days(),
+            limit_unit=LimitUnit.WORKING_DAYS,
+        )
         task.status = TaskStatus.RECORDED
         for upload in photos:
             content = upload.read()
@@ -413,6 +421,15 @@ def publish_result(*, task: InspectionTask, by) -> InspectionTask:
             raise InspectionError(_("You may not publish this result."))
         task.published_at = timezone.now()
         task.status = TaskStatus.PUBLISHED
-        task.save(update_fields=["published_at", "status"])
+        stop_clock(task, at=task.published_at)
+        task.save(
+            update_fields=[
+                "published_at",
+                "status",
+                "clock_stopped_at",
+                "warning_level",
+                "warning_changed_at",
+            ]
+        )
         record_inspection_result(task=task, by=by)
     return task

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from township.casework.models import CaseClock
 from township.entities.models import RiskLevel
 from township.org.models import TownshipOwned
 
@@ -301,8 +302,14 @@ class InspectionOutcome(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred as an enforcement clue")
 
 
-class InspectionTask(TownshipOwned):
-    """One drawn entity of a draw, with the team drawn for it, and its result."""
+class InspectionTask(TownshipOwned, CaseClock):
+    """One drawn entity of a draw, with the team drawn for it, and its result.
+
+    Its clock is the publication limit: started when the result is recorded (from the inspection day,
+    INSPECTION_PUBLISH_WORKING_DAYS working days), stopped when it is published. The kernel's sweep keeps
+    the warning level, so an unpublished result goes yellow, then red on the command centre's warning
+    board, and the team, the departments' heads and the command centre are told (a registered case type,
+    enforcement/apps.py)."""
 
     scope_paths = {"township": "township", "department": "draw__plan__lead_department"}
 
@@ -340,7 +347,10 @@ class InspectionTask(TownshipOwned):
         constraints = [
             models.UniqueConstraint(fields=["draw", "entity"], name="inspection_task_unique"),
         ]
-        indexes = [models.Index(fields=["township", "status", "publish_by"], name="inspection_task_publish")]
+        indexes = [
+            models.Index(fields=["township", "status", "publish_by"], name="inspection_task_publish"),
+            CaseClock.warning_index("inspection_task_warning"),
+        ]
 
     def __str__(self):
         return f"{self.draw} · {self.entity}"

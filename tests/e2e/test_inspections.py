@@ -55,7 +55,9 @@ def test_a_plan_is_drawn_a_team_records_a_result_and_the_public_sees_the_draw_an
     officer.click("button.primary")
     expect(officer.locator(".errors").first).to_be_visible()
     officer.fill("#id_correct_by", date.fromordinal(timezone.localdate().toordinal() + 10).isoformat())
-    officer.set_input_files("#id_photos", files=[{"name": "hood.png", "mimeType": "image/png", "buffer": PNG}])
+    officer.set_input_files(
+        "#id_photos", files=[{"name": "hood.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     screenshot(officer, "inspections-result-phone")
     officer.click("button.primary")
     officer.wait_for_url("**/enforcement/inspections/mine/")
@@ -67,7 +69,9 @@ def test_a_plan_is_drawn_a_team_records_a_result_and_the_public_sees_the_draw_an
     phone.close()
 
     # the public draw page: seed, snapshot hash, drawn entities
-    public = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860})
+    public = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860}
+    )
     visitor = public.new_page()
     visitor.goto("/enforcement/inspections/draws/")
     visitor.click(f"a[href='/enforcement/inspections/draws/{draw.pk}/']")
