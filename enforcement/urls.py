@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from enforcement.credit import views as credit_views
 from enforcement.inspections import views as inspections
 from enforcement.power import views as power_views
 
@@ -24,3 +25,8 @@ urlpatterns += [
     ),
 ]
 # --- end "entities" ---
+# --- helper "inspections2": staff pages of credit records and repair ---
+urlpatterns += [
+    path("staff/credit/", credit_views.record_list, name="enforcement-credit-staff"),
+    path("staff/credit/<str:pk>/", credit_views.record_detail, name="enforcement-credit-staff-record"),
+]
