@@ -639,6 +639,7 @@ def _plan(township, *, code, name, period, matters, strata, created_by) -> tuple
         ends_on=period[1],
         industry_codes="H62",
         team_size=2,
+        requires_leader=True,
         created_by=created_by,
     )
     plan.matters.set(InspectionMatter.objects.filter(township=township, code__in=matters))

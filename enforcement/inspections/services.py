@@ -116,7 +116,8 @@ def build_snapshot(plan: InspectionPlan) -> dict:
                 continue
             members[index].append(code)
             break
-    inspectors = {i.pk: i.code for i in eligible_inspectors(plan)}
+    eligible = list(eligible_inspectors(plan))
+    inspectors = {i.pk: i.code for i in eligible}
     conflicts = sorted(
         [codes_by_pk[entity_id], inspectors[inspector_id]]
         for inspector_id, entity_id in InspectorConflict.objects.filter(
@@ -133,6 +134,10 @@ def build_snapshot(plan: InspectionPlan) -> dict:
         ],
         "inspectors": sorted(inspectors.values()),
         "conflicts": conflicts,
+        "leaders": sorted(i.code for i in eligible if i.is_leader),
+        "experts": sorted(i.code for i in eligible if i.is_expert),
+        "require_leader": plan.requires_leader,
+        "require_expert": plan.requires_expert,
     }
 
 
@@ -221,8 +226,16 @@ def perform_draw(*, draw: Draw, by) -> Draw:
         if algorithm.sha256(draw.snapshot) != draw.snapshot_hash:
             raise InspectionError(_("The stored snapshot does not match its hash; the draw is refused."))
         try:
-            result = algorithm.draw(draw.snapshot, draw.seed)
+            result = algorithm.draw(draw.snapshot, draw.seed, draw.algorithm)
         except algorithm.DrawImpossible as impossible:
+            if impossible.role:
+                raise InspectionError(
+                    _(
+                        "Entity %(code)s has no eligible inspector who may lead a team (or no expert) "
+                        "without a conflict; the plan requires one. Mark one in the inspector register."
+                    )
+                    % {"code": impossible.code}
+                ) from None
             raise InspectionError(
                 _(
                     "Entity %(code)s has only %(eligible)d inspectors without a conflict; a team needs "
@@ -288,7 +301,7 @@ def draw_plan(*, plan: InspectionPlan, by, reason: str = "", seed: str | None = 
 def verify_draw(draw: Draw) -> list[str]:
     """Every way the stored record disagrees with itself; empty when the draw verifies."""
     problems = []
-    if draw.algorithm != algorithm.ALGORITHM:
+    if draw.algorithm not in algorithm.ALGORITHMS:
         problems.append(_("Unknown algorithm %(name)s.") % {"name": draw.algorithm})
         return problems
     if algorithm.sha256(draw.snapshot) != draw.snapshot_hash:
@@ -299,7 +312,7 @@ def verify_draw(draw: Draw) -> list[str]:
     if algorithm.sha256(draw.result) != draw.result_hash:
         problems.append(_("The result does not match its stored hash."))
     try:
-        again = algorithm.draw(draw.snapshot, draw.seed)
+        again = algorithm.draw(draw.snapshot, draw.seed, draw.algorithm)
     except algorithm.DrawImpossible:
         again = None
     if again != draw.result:

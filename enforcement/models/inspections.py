@@ -169,6 +169,16 @@ class InspectionPlan(TownshipOwned):
     team_size = models.PositiveSmallIntegerField(
         _("inspectors per entity"), default=2, validators=[MinValueValidator(2), MaxValueValidator(9)]
     )
+    requires_leader = models.BooleanField(
+        _("each team has a leader"),
+        default=False,
+        help_text=_("One inspector of each team is drawn from those who may lead a team."),
+    )
+    requires_expert = models.BooleanField(
+        _("each team has an expert"),
+        default=False,
+        help_text=_("One inspector of each team is drawn from the experts."),
+    )
     publish_drawn_list = models.BooleanField(_("publish the drawn list"), default=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
