@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from enforcement.credit.services import record_penalty
 from enforcement.models import CreditRepair, RepairStatus
@@ -99,6 +100,8 @@ def test_the_repair_notice_is_numbered_verifiable_and_issued_once(client, bureau
     document = IssuedDocument.objects.get(doc_type="credit_repair_notice")
     assert response.status_code == 302 and document.number in response.url
     assert "-XYXF-" in document.number and document.content_hash
+    text = "".join(p.extract_text() for p in PdfReader(document.pdf.open("rb")).pages).replace("\n", "")
+    assert record.entity.credit_code in text and document.number.replace(" ", "") in text.replace(" ", "")
     client.post(_url(record), {"action": "notice"})
     assert IssuedDocument.objects.filter(doc_type="credit_repair_notice").count() == 1
     verify = client.get(reverse("documents-verify", args=[document.number]))
