@@ -28,6 +28,7 @@ from approvals.models import (
     TaskStatus,
 )
 from approvals.selectors import review_cases_for
+from enforcement.credit.selectors import credit_summary_by_code
 from services.models import ApplicationStatus, ServiceItem
 from services.models.applications import WORKFLOW
 from services.selectors.applications import staff_timeline
@@ -304,6 +305,7 @@ class ReviewCaseAdmin(admin.ModelAdmin):
                 left=remaining(case, timezone.now()),
                 excluded_kinds=ExcludedKind.choices,
                 children=case.children.select_related("department", "item_version"),
+                credit=credit_summary_by_code(case.township_id, case.credit_code),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

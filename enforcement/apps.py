@@ -61,3 +61,22 @@ class EnforcementConfig(AppConfig):
 
         cases_ready()
         # --- end cases ---
+        # --- helper "inspections2": late publication through the kernel's clock and sweep ---
+        from enforcement.inspections.warnings import ESCALATION
+        from enforcement.models import InspectionTask
+        from township.casework.registry import register_case_type
+        from township.documents.types import register_document_type
+
+        nav.register(
+            _("Credit records"),
+            "enforcement-credit-staff",
+            roles={Role.DEPARTMENT_HEAD, Role.ENFORCEMENT_OFFICER, Role.TOWNSHIP_ADMIN},
+            order=31,
+        )
+        register_document_type("credit_repair_notice", _("Credit repair notice"), "XYXF")
+        register_case_type(
+            InspectionTask,
+            label=_("Inspection result publication"),
+            url_name="admin:enforcement_inspectiontask_change",
+            escalation=ESCALATION,
+        )

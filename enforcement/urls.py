@@ -3,6 +3,7 @@
 from django.urls import path
 
 from enforcement.cases import views as case_views
+from enforcement.credit import views as credit_views
 from enforcement.inspections import views as inspections
 from enforcement.power import views as power_views
 
@@ -50,3 +51,8 @@ urlpatterns += [
     path("public/procedure/", case_views.public_procedure, name="enforcement-public-procedure"),
 ]
 # --- end cases ---
+# --- helper "inspections2": staff pages of credit records and repair ---
+urlpatterns += [
+    path("staff/credit/", credit_views.record_list, name="enforcement-credit-staff"),
+    path("staff/credit/<str:pk>/", credit_views.record_detail, name="enforcement-credit-staff-record"),
+]

@@ -276,6 +276,7 @@ def run() -> int:
     manage(env, "load_demo_power")  # enforcement: power list, squads, officers
     manage(env, "load_demo_cases")  # enforcement: cases at every stage
     manage(env, "load_demo_channels")  # event catalogue, residents' reports, 12345 orders
+    manage(env, "load_demo_inspections")  # inspectors, matters, a past joint draw, credit records
 
     children: list[tuple[str, subprocess.Popen]] = []
 

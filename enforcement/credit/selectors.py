@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from enforcement.credit import rules
 from enforcement.models import CreditRecord, CreditSource
+from township.entities.models import MarketEntity
 from township.org.scope import visible_to
 
 
@@ -62,3 +63,14 @@ def credit_summary(entity, today: date | None = None) -> dict:
         "records": records,
         "penalties": sum(1 for r in records if r.source == CreditSource.PENALTY),
     }
+
+
+def credit_summary_by_code(township_id: int, credit_code: str, today: date | None = None) -> dict | None:
+    """The back office's panel when an enterprise applies for a licence: the entity of that credit code
+    in the township with its score, grade and effective records; None when it is not in the register."""
+    if not credit_code:
+        return None
+    entity = MarketEntity.objects.filter(township_id=township_id, credit_code=credit_code).first()
+    if entity is None:
+        return None
+    return {"entity": entity, **credit_summary(entity, today)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,6 +19,8 @@ from enforcement.models import (
     CreditSource,
     RepairStatus,
 )
+from township.documents.models import IssuedDocument
+from township.documents.services import issue_document
 from township.errors import Conflict, DomainError
 from township.org.roles import Role, has_role
 from township.org.scope import in_scope
@@ -235,3 +238,42 @@ def repair_notice_context(record: CreditRecord) -> dict:
             _("a public credit commitment is signed"),
         ],
     }
+
+
+REPAIR_NOTICE = "credit_repair_notice"
+
+
+def existing_repair_notice(record: CreditRecord):
+    return (
+        IssuedDocument.objects.filter(
+            doc_type=REPAIR_NOTICE,
+            content_type=ContentType.objects.get_for_model(CreditRecord),
+            object_id=record.pk,
+            is_revoked=False,
+        )
+        .order_by("-issued_at")
+        .first()
+    )
+
+
+def issue_repair_notice(*, record: CreditRecord, by) -> IssuedDocument:
+    """The credit-repair notice (信用修复告知书) of a record: numbered and QR-verifiable, served together
+    with the decision ("两书同达"). Issued once per record; asking again returns the same document."""
+    if record.source not in (CreditSource.PENALTY, CreditSource.INTEGRITY):
+        raise CreditError(_("A repair notice is issued for penalty and integrity records only."))
+    if not in_scope(record, by):
+        raise CreditError(_("You may not issue documents for this record."))
+    with transaction.atomic():
+        CreditRecord.objects.select_for_update().get(pk=record.pk)  # one notice even when asked twice at once
+        existing = existing_repair_notice(record)
+        if existing is not None:
+            return existing
+        return issue_document(
+            township=record.township,
+            doc_type=REPAIR_NOTICE,
+            title=_("Credit repair notice"),
+            template_name="enforcement/pdf/credit_repair_notice.html",
+            context={**repair_notice_context(record), "record": record, "department": record.department},
+            subject=record,
+            issued_by=by,
+        )

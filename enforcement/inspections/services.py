@@ -4,7 +4,7 @@ publishing results. Every write is here; refusals are InspectionError (a DomainE
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +27,8 @@ from enforcement.models import (
     TaskStatus,
 )
 from township.calendar.schedule import add_working_days
+from township.casework.clock import start_clock, stop_clock
+from township.casework.models import LimitUnit
 from township.entities.models import LicenceStatus, MarketEntity
 from township.errors import Conflict, DomainError
 from township.org.roles import Role, has_role
@@ -114,7 +116,8 @@ def build_snapshot(plan: InspectionPlan) -> dict:
                 continue
             members[index].append(code)
             break
-    inspectors = {i.pk: i.code for i in eligible_inspectors(plan)}
+    eligible = list(eligible_inspectors(plan))
+    inspectors = {i.pk: i.code for i in eligible}
     conflicts = sorted(
         [codes_by_pk[entity_id], inspectors[inspector_id]]
         for inspector_id, entity_id in InspectorConflict.objects.filter(
@@ -131,6 +134,10 @@ def build_snapshot(plan: InspectionPlan) -> dict:
         ],
         "inspectors": sorted(inspectors.values()),
         "conflicts": conflicts,
+        "leaders": sorted(i.code for i in eligible if i.is_leader),
+        "experts": sorted(i.code for i in eligible if i.is_expert),
+        "require_leader": plan.requires_leader,
+        "require_expert": plan.requires_expert,
     }
 
 
@@ -219,8 +226,16 @@ def perform_draw(*, draw: Draw, by) -> Draw:
         if algorithm.sha256(draw.snapshot) != draw.snapshot_hash:
             raise InspectionError(_("The stored snapshot does not match its hash; the draw is refused."))
         try:
-            result = algorithm.draw(draw.snapshot, draw.seed)
+            result = algorithm.draw(draw.snapshot, draw.seed, draw.algorithm)
         except algorithm.DrawImpossible as impossible:
+            if impossible.role:
+                raise InspectionError(
+                    _(
+                        "Entity %(code)s has no eligible inspector who may lead a team (or no expert) "
+                        "without a conflict; the plan requires one. Mark one in the inspector register."
+                    )
+                    % {"code": impossible.code}
+                ) from None
             raise InspectionError(
                 _(
                     "Entity %(code)s has only %(eligible)d inspectors without a conflict; a team needs "
@@ -286,7 +301,7 @@ def draw_plan(*, plan: InspectionPlan, by, reason: str = "", seed: str | None = 
 def verify_draw(draw: Draw) -> list[str]:
     """Every way the stored record disagrees with itself; empty when the draw verifies."""
     problems = []
-    if draw.algorithm != algorithm.ALGORITHM:
+    if draw.algorithm not in algorithm.ALGORITHMS:
         problems.append(_("Unknown algorithm %(name)s.") % {"name": draw.algorithm})
         return problems
     if algorithm.sha256(draw.snapshot) != draw.snapshot_hash:
@@ -297,7 +312,7 @@ def verify_draw(draw: Draw) -> list[str]:
     if algorithm.sha256(draw.result) != draw.result_hash:
         problems.append(_("The result does not match its stored hash."))
     try:
-        again = algorithm.draw(draw.snapshot, draw.seed)
+        again = algorithm.draw(draw.snapshot, draw.seed, draw.algorithm)
     except algorithm.DrawImpossible:
         again = None
     if again != draw.result:
@@ -372,6 +387,12 @@ def record_result(
         task.recorded_by = by
         task.recorded_at = timezone.now()
         task.publish_by = add_working_days(inspected_on, publish_working_days())
+        start_clock(
+            task,
+            at=timezone.make_aware(datetime.combine(inspected_on, time(12))),
+            limit_value=publish_working_days(),
+            limit_unit=LimitUnit.WORKING_DAYS,
+        )
         task.status = TaskStatus.RECORDED
         for upload in photos:
             content = upload.read()
@@ -413,6 +434,15 @@ def publish_result(*, task: InspectionTask, by) -> InspectionTask:
             raise InspectionError(_("You may not publish this result."))
         task.published_at = timezone.now()
         task.status = TaskStatus.PUBLISHED
-        task.save(update_fields=["published_at", "status"])
+        stop_clock(task, at=task.published_at)
+        task.save(
+            update_fields=[
+                "published_at",
+                "status",
+                "clock_stopped_at",
+                "warning_level",
+                "warning_changed_at",
+            ]
+        )
         record_inspection_result(task=task, by=by)
     return task

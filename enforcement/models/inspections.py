@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from township.casework.models import CaseClock
 from township.entities.models import RiskLevel
 from township.org.models import TownshipOwned
 
@@ -168,6 +169,16 @@ class InspectionPlan(TownshipOwned):
     team_size = models.PositiveSmallIntegerField(
         _("inspectors per entity"), default=2, validators=[MinValueValidator(2), MaxValueValidator(9)]
     )
+    requires_leader = models.BooleanField(
+        _("each team has a leader"),
+        default=False,
+        help_text=_("One inspector of each team is drawn from those who may lead a team."),
+    )
+    requires_expert = models.BooleanField(
+        _("each team has an expert"),
+        default=False,
+        help_text=_("One inspector of each team is drawn from the experts."),
+    )
     publish_drawn_list = models.BooleanField(_("publish the drawn list"), default=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
@@ -301,8 +312,14 @@ class InspectionOutcome(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred as an enforcement clue")
 
 
-class InspectionTask(TownshipOwned):
-    """One drawn entity of a draw, with the team drawn for it, and its result."""
+class InspectionTask(TownshipOwned, CaseClock):
+    """One drawn entity of a draw, with the team drawn for it, and its result.
+
+    Its clock is the publication limit: started when the result is recorded (from the inspection day,
+    INSPECTION_PUBLISH_WORKING_DAYS working days), stopped when it is published. The kernel's sweep keeps
+    the warning level, so an unpublished result goes yellow, then red on the command centre's warning
+    board, and the team, the departments' heads and the command centre are told (a registered case type,
+    enforcement/apps.py)."""
 
     scope_paths = {"township": "township", "department": "draw__plan__lead_department"}
 
@@ -340,7 +357,10 @@ class InspectionTask(TownshipOwned):
         constraints = [
             models.UniqueConstraint(fields=["draw", "entity"], name="inspection_task_unique"),
         ]
-        indexes = [models.Index(fields=["township", "status", "publish_by"], name="inspection_task_publish")]
+        indexes = [
+            models.Index(fields=["township", "status", "publish_by"], name="inspection_task_publish"),
+            CaseClock.warning_index("inspection_task_warning"),
+        ]
 
     def __str__(self):
         return f"{self.draw} · {self.entity}"

@@ -29,3 +29,15 @@ def test_bench_draw_100k_entities_500_inspectors(capsys):
             f"snapshot hash {hashed - started:.2f} s, draw {done - hashed:.2f} s ({digest[:12]})"
         )
     assert len(result["entities"]) == 2_000 + 2_700
+    # the same with a leader and an expert required on every team (version 2, step 4b)
+    snapshot.update(
+        leaders=snapshot["inspectors"][::10],
+        experts=snapshot["inspectors"][5::25],
+        require_leader=True,
+        require_expert=True,
+    )
+    started = time.perf_counter()
+    flagged = algorithm.draw(snapshot, algorithm.new_seed())
+    with capsys.disabled():
+        print(f"[bench] draw with leader and expert required: {time.perf_counter() - started:.2f} s")
+    assert len(flagged["entities"]) == len(result["entities"])

@@ -190,3 +190,28 @@ def test_swapping_a_team_member_in_the_tasks_is_detected(bureau):
     task.inspectors.remove(task.inspectors.first())
     task.inspectors.add(outsider)
     assert any("tasks do not match" in p for p in verify_draw(Draw.objects.get(pk=draw.pk)))
+
+
+def test_a_draw_made_with_version_1_still_verifies_and_new_draws_use_version_2(bureau, monkeypatch):
+    monkeypatch.setattr(algorithm, "ALGORITHM", algorithm.ALGORITHM_V1)
+    old = draw_plan(plan=bureau.plan(code="OLD"), by=bureau.head)
+    monkeypatch.undo()
+    assert old.algorithm == "hmac-sha256-rank/1" and verify_draw(old) == []
+    new = draw_plan(plan=bureau.plan(code="NEW"), by=bureau.head)
+    assert new.algorithm == "hmac-sha256-rank/2" and verify_draw(new) == []
+
+
+def test_a_plan_requiring_a_leader_gets_one_on_every_team(bureau):
+    leader = bureau.inspectors[4]
+    leader.is_leader = True
+    leader.save()
+    plan = bureau.plan(requires_leader=True)
+    draw = draw_plan(plan=plan, by=bureau.head)
+    assert draw.snapshot["leaders"] == [leader.code] and draw.snapshot["require_leader"] is True
+    assert all(row["team"][0] == leader.code for row in draw.result["entities"])
+    assert verify_draw(draw) == []
+    declare_conflict(inspector=leader, entity=bureau.entities[0], reason="配偶经营")
+    with pytest.raises(InspectionError, match="lead a team"):
+        draw_plan(
+            plan=bureau.plan(code="C", requires_leader=True, strata=(("全部", "", 100),)), by=bureau.head
+        )
