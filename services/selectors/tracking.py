@@ -38,10 +38,11 @@ from township.identifiers import normalise
 VIEW_SECONDS = 600
 # the token outlives its view, so a view is never served under a token that expired and came back
 TOKEN_SECONDS = VIEW_SECONDS + 60
-_VERSION = 1  # bump when the cached shape changes
+_VERSION = 2  # bump when the cached shape changes
 
 _APPLICATION_FIELDS = (
     "pk",
+    "township_id",
     "query_code",
     "number",
     "status",
@@ -104,6 +105,7 @@ class TrackedApplication:
     """The public view of one application; what the tracking page and API read instead of the model."""
 
     pk: int
+    township_id: int
     query_code: str = field(repr=False)
     number: str
     status: str
@@ -186,6 +188,7 @@ def build_view(number: str) -> TrackedApplication | None:
     )
     return TrackedApplication(
         pk=row["pk"],
+        township_id=row["township_id"],
         query_code=row["query_code"],
         number=row["number"],
         status=row["status"],

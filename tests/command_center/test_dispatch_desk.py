@@ -19,7 +19,7 @@ from tests.grid.events.helpers import make_place, registered
 from township.casework.timeline import entries_for
 from township.org.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

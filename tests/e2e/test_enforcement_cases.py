@@ -49,8 +49,9 @@ def test_an_officer_takes_a_clue_to_a_published_decision_at_phone_width(
     browser, live_server, browser_problems, tmp_path
 ):
     world = build_world()
-    world.version.legal_review_required = True
-    world.version.save()
+    # the version in force is immutable; the test sets the flag underneath it
+    type(world.version).objects.filter(pk=world.version.pk).update(legal_review_required=True)
+    world.version.refresh_from_db()
     now = timezone.now()
 
     officer = phone_page(browser, live_server, world.officer)

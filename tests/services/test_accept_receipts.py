@@ -169,8 +169,9 @@ def test_one_accept_without_receipt_stays_within_its_queries(desk, django_assert
     checklist = full_checklist(application)
     # the lock (one row, scope checked in the same query), the materials, the pre-review limit, the
     # timeline entry (head, entry, head), the SMS outbox row (look-up, savepoint, insert, release: the
-    # notify kernel's get_or_create) and the update: 11; plus the savepoint and release around it here
-    with django_assert_max_num_queries(13):
+    # notify kernel's get_or_create) and the update: 11; the service point the clerk works at (a village
+    # point accepts only village-level items): 12; plus the savepoint and release around it here
+    with django_assert_max_num_queries(14):
         accept_application(
             application=application, clerk=clerk, checklist=checklist, window=window, with_receipt=False
         )

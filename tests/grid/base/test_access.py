@@ -12,7 +12,7 @@ from tests.factories import make_staff
 from tests.grid.base.helpers import id_number
 from township.org.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

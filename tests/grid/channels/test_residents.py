@@ -125,7 +125,7 @@ def test_the_reporter_is_texted_at_each_step_and_can_rate_the_result(
             event=event, by=place.centre, department=place.sanitation, at=local(2026, 10, 9, 10, 5)
         )
     texts = sms_bodies()
-    assert any("verified and registered" in t for t in texts)
+    assert any("已核实立案" in t for t in texts)  # the SMS goes out in the portal's language
     assert any("环卫所" in t for t in texts)
     event = loop.feed_back_event(
         event=event,
@@ -136,7 +136,7 @@ def test_the_reporter_is_texted_at_each_step_and_can_rate_the_result(
     )
     with django_capture_on_commit_callbacks(execute=True):
         event = loop.check_event(event=event, by=place.member, passed=True, at=local(2026, 10, 9, 16, 0))
-    assert any("checked on site" in t and event.intake.query_code in t for t in sms_bodies())
+    assert any("现场核查" in t and event.intake.query_code in t for t in sms_bodies())
     event = reporter.rate_report(event=event, satisfaction=3, note="很及时", at=local(2026, 10, 10, 9, 0))
     assert event.status == S.EVALUATED and event.satisfaction == 3
     with pytest.raises(GridEventError, match="once"):
@@ -207,7 +207,7 @@ def test_me_too_adds_a_supporter_once_per_account_and_texts_them_later(
     with django_capture_on_commit_callbacks(execute=True):
         loop.register_event(event=event, by=place.centre, at=local(2026, 10, 9, 10, 0))
     recipients = set(
-        OutboxMessage.objects.filter(body__contains="verified").values_list("recipient", flat=True)
+        OutboxMessage.objects.filter(body__contains="已核实立案").values_list("recipient", flat=True)
     )
     assert recipients == {"13900002222", "13600003333"}
 

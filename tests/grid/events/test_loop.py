@@ -34,7 +34,7 @@ from township.casework.deadlines import deadlines_for, open_deadlines
 from township.casework.display import Audience, timeline_rows
 from township.casework.models import LimitUnit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = EventStatus
 
 
