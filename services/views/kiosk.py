@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services.errors import IntakeError, TerminalTrackingError
+from services.models import Application
 from services.selectors.applications import public_timeline
 from services.selectors.catalog import item_guide
 from services.selectors.search import search_items
@@ -89,9 +90,13 @@ def _tracked(request, data):
     form = TrackingForm(data or None)
     if not data or not form.is_valid():
         return form, None, None
-    application, error = lookup(request, form.cleaned_data["number"], form.cleaned_data["code"])
-    if application is not None and application.township_id != request.terminal.township_id:
-        application, error = None, _("This application belongs to another township's service hall.")
+    tracked, error = lookup(request, form.cleaned_data["number"], form.cleaned_data["code"])
+    application = None
+    if tracked is not None and tracked.township_id != request.terminal.township_id:
+        error = _("This application belongs to another township's service hall.")
+    elif tracked is not None:
+        # the terminal prints from the application itself, not from the cached public view
+        application = Application.objects.select_related("township").get(pk=tracked.pk)
     return form, application, error
 
 

@@ -32,8 +32,8 @@ WRONG = "do not match"
 
 
 def _sms_code():
-    message = OutboxMessage.objects.filter(body__contains="self-service terminal").latest("pk")
-    return message, re.search(r"\b(\d{6})\b", message.body).group(1)
+    message = OutboxMessage.objects.filter(channel="sms", idempotency_key__contains="terminal").latest("pk")
+    return message, re.search(r"(?<!\d)(\d{6})(?!\d)", message.body).group(1)
 
 
 @pytest.fixture
