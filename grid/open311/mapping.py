@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -174,8 +175,10 @@ def attribute_answers(category: EventCategory, values: dict[str, list[str]]) -> 
         if any(len(value) > 200 for value in given):
             problems.append(_("attribute[%(code)s] is too long.") % {"code": spec["code"]})
             continue
-        shown = "、".join(str(keys.get(value, value)) for value in given)
-        (address if spec.get("into") == "address" else description).append(f"{spec['description']}：{shown}")
+        with translation.override(settings.LANGUAGE_CODE):  # stored in the site's language, not the client's
+            shown = "、".join(str(keys.get(value, value)) for value in given)
+            line = f"{spec['description']}：{shown}"
+        (address if spec.get("into") == "address" else description).append(line)
     if problems:
         raise Open311Error(400, *problems)
     return "；".join(description), "；".join(address)

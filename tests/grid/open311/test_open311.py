@@ -6,8 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grid.channels import intake
 from grid.events import services as loop
@@ -162,7 +163,8 @@ def test_posting_a_request_makes_an_unverified_event_in_the_grid(api, place, key
     assert isinstance(row["service_request_id"], str) and "token" not in row
     event = GridEvent.objects.get(number=row["service_request_id"])
     assert event.status == EventStatus.REPORTED and event.grid == place.grid
-    assert event.address == "人民路12号；Nearby landmark or shop sign：联华超市"
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the site's language
+        assert event.address == f"人民路12号；{translation.gettext('Nearby landmark or shop sign')}：联华超市"
     record = event.intake
     assert record.source == EventSource.OPEN311 and record.api_client.name == "FixMyStreet"
     assert (record.reporter_name, record.reporter_phone) == ("王小明", "13900002222")
@@ -264,7 +266,9 @@ def test_an_emergency_with_its_answer_and_a_grid_code_as_address_id(api, place, 
     assert answer.status_code == 201
     event = GridEvent.objects.get()
     assert event.grid == place.grid and event.category.code == "04.01"
-    assert "Is anyone in danger now?：Yes" in event.description
+    with translation.override(settings.LANGUAGE_CODE):
+        answer = f"{translation.gettext('Is anyone in danger now?')}：{translation.gettext('Yes')}"
+    assert answer in event.description
 
 
 # --- tokens ----------------------------------------------------------------------------------------
