@@ -94,9 +94,14 @@ def _matter(township):
             matter__township=township,
             status=PowerStatus.ACTIVE,
             kind=PowerKind.PENALTY,
-            bands__fine_max__gte=5000,
+            legal_review_required=False,
+            # a general band whose lowest fine needs no legal review (the demo decides without one)
+            bands__tier="general",
+            bands__fine_min__gte=500,
+            bands__fine_min__lt=5000,
         )
         .distinct()
+        .order_by("matter__code")
         .first()
     )
     if version is not None:
@@ -363,18 +368,21 @@ def load_demo_cases(township) -> int:
         services.approve_closing(case=closed, by=head, at=days_ago(78))
         count += 1
         minor = bands.get("minor") or general
-        services.decide_on_the_spot(
-            department=squad,
-            by=officer,
-            power_version=version,
-            band=minor,
-            form_number=f"{township.short_code}DC{now.year}0001",
-            facts=DEMO_MARK + "乱张贴小广告",
-            place=f"{township.name}车站路",
-            fine=min(minor.fine_max or Decimal("50"), Decimal("50")),
-            person_name_="周杰",
-            id_number=_id_number(3),
-            at=days_ago(5),
-        )
+        # an on-the-spot fine lies in the band and within the summary procedure's 200 yuan for a person
+        spot_fine = min(minor.fine_max or Decimal("50"), max(minor.fine_min or Decimal("0"), Decimal("50")))
+        if spot_fine <= Decimal("200"):
+            services.decide_on_the_spot(
+                department=squad,
+                by=officer,
+                power_version=version,
+                band=minor,
+                form_number=f"{township.short_code}DC{now.year}0001",
+                facts=DEMO_MARK + "乱张贴小广告",
+                place=f"{township.name}车站路",
+                fine=spot_fine,
+                person_name_="周杰",
+                id_number=_id_number(3),
+                at=days_ago(5),
+            )
         count += 1
     return count
