@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -215,17 +215,28 @@ def _require_visible(order: HotlineOrder, user) -> None:
         raise HotlineError(_("This work order is not in your area."), code="scope")
 
 
+CENTRE_ROLES = frozenset({Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN})
+
+
+def is_centre(user) -> bool:
+    return user.is_superuser or bool(roles_of(user) & CENTRE_ROLES)
+
+
+def is_unit_member(user, order: HotlineOrder) -> bool:
+    """Staff of the unit the order is with (or of one of its sub-units)."""
+    profile = getattr(user, "staff_profile", None)
+    departments = set(data_scope(user).department_ids) | ({profile.department_id} if profile else set())
+    return order.department_id is not None and order.department_id in departments
+
+
 def _require_centre(order: HotlineOrder, user) -> None:
-    if not (user.is_superuser or roles_of(user) & {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN}):
+    if not is_centre(user):
         raise HotlineError(_("Only the command centre dispatches and decides on work orders."), code="role")
     _require_visible(order, user)
 
 
 def _require_unit(order: HotlineOrder, user) -> None:
-    """Staff of the unit the order is with (or of one of its sub-units)."""
-    profile = getattr(user, "staff_profile", None)
-    departments = set(data_scope(user).department_ids) | ({profile.department_id} if profile else set())
-    if order.department_id is None or order.department_id not in departments:
+    if not is_unit_member(user, order):
         raise HotlineError(_("This work order is with another unit."), code="unit")
     _require_visible(order, user)
 
@@ -457,15 +468,14 @@ def decide_extension(
             is_internal=not approve,
         )
         if approve and order.caller_phone and not order.wants_anonymity:
-            _sms(
-                order,
-                f"hotline-extension-sms:{extension.pk}",
-                _("Your 12345 request %(number)s needs more time; the reply is now due by %(due)s.")
-                % {
+            with translation.override(settings.LANGUAGE_CODE):
+                body = _(
+                    "Your 12345 request %(number)s needs more time; the reply is now due by %(due)s."
+                ) % {
                     "number": order.hotline_number,
                     "due": date_format(timezone.localtime(order.due_at), "DATETIME_FORMAT"),
-                },
-            )
+                }
+            _sms(order, f"hotline-extension-sms:{extension.pk}", body)
     return extension
 
 
@@ -514,12 +524,13 @@ def reply_to_caller(*, order: HotlineOrder, by, reply: str, at=None) -> HotlineO
             township=order.township,
         )
         if order.caller_phone and not order.wants_anonymity:
-            _sms(
-                order,
-                f"hotline-reply-sms:{order.pk}:{order.redo_count}",
-                _("Reply to your 12345 request %(number)s from %(unit)s: %(reply)s")
-                % {"number": order.hotline_number, "unit": order.department.name, "reply": reply[:300]},
-            )
+            with translation.override(settings.LANGUAGE_CODE):
+                body = _("Reply to your 12345 request %(number)s from %(unit)s: %(reply)s") % {
+                    "number": order.hotline_number,
+                    "unit": order.department.name,
+                    "reply": reply[:300],
+                }
+            _sms(order, f"hotline-reply-sms:{order.pk}:{order.redo_count}", body)
     return order
 
 

@@ -30,22 +30,13 @@ from township.casework.clock import current_level, remaining
 from township.casework.display import Audience, timeline_rows
 from township.errors import add_to_form
 from township.org.models import Department
-from township.org.roles import Role, roles_of
-from township.org.scope import data_scope
 
 S = HotlineStatus
-CENTRE_ROLES = {Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN}
 PAGE_SIZE = 25
 
 
-def _is_centre(user) -> bool:
-    return user.is_superuser or bool(roles_of(user) & CENTRE_ROLES)
-
-
-def _is_unit_member(user, order) -> bool:
-    profile = getattr(user, "staff_profile", None)
-    departments = set(data_scope(user).department_ids) | ({profile.department_id} if profile else set())
-    return order.department_id is not None and order.department_id in departments
+_is_centre = hotline.is_centre
+_is_unit_member = hotline.is_unit_member
 
 
 def staff_required(view):
