@@ -88,6 +88,11 @@ class ReviewTask(models.Model):
         related_name="+",
         verbose_name=_("done by"),
     )
+    # set when the task is made (an application's department never changes): lets the work list find the
+    # few steps its department holds in other departments' applications without scanning its own
+    crosses_department = models.BooleanField(
+        _("step in another department's application"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -102,6 +107,11 @@ class ReviewTask(models.Model):
         indexes = [
             models.Index(fields=["department", "status"], name="apr_task_dept_status"),
             models.Index(fields=["assignee", "status"], name="apr_task_assignee_status"),
+            models.Index(
+                fields=["department", "application"],
+                condition=Q(crosses_department=True),
+                name="apr_task_cross_department",
+            ),
         ]
 
     def __str__(self):

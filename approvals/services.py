@@ -149,7 +149,14 @@ def start_review(*, application_id: int, at=None) -> Application | None:
                 start_review(application_id=child_id, at=at)
             return application
         tasks = [
-            ReviewTask(application=application, stage=stage, name=name, kind=kind, department=department)
+            ReviewTask(
+                application=application,
+                stage=stage,
+                name=name,
+                kind=kind,
+                department=department,
+                crosses_department=department.pk != application.department_id,
+            )
             for stage, name, kind, department in flow_for(application)
         ]
         ReviewTask.objects.bulk_create(tasks)

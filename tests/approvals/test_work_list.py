@@ -59,10 +59,41 @@ def test_the_filter_choices_are_read_once_per_department(client, django_assert_m
     office.in_review()
     client.force_login(office.chiefs[0])
     first = client.get(reverse(LIST))
-    # 11: the list itself (sub-units, cross-department cases, capped count, rows, their steps), signing in
-    # and permissions (user, profile, two permission reads, groups), the top bar's resident account
-    with django_assert_max_num_queries(11):  # the approver and item choices come from the cache
+    # 10: the list itself (sub-units, cross-department cases, capped count, rows, their steps), signing in
+    # and permissions (session, the user with both profiles in one query, two permission reads, groups)
+    with django_assert_max_num_queries(10):  # the approver and item choices come from the cache
         again = client.get(reverse(LIST))
     approvers = dict(again.context["cl"].get_filters(again.wsgi_request)[0][4].lookup_choices)
     assert set(approvers) == {str(chief.pk) for chief in office.chiefs}
     assert first.status_code == again.status_code == 200
+
+
+def test_a_department_sees_the_other_departments_applications_it_has_a_step_in(client):
+    """A joint review (会签): the other department's approver finds the application in their list, even
+    after their own step is done, and nothing else of the first department."""
+    from approvals.models import ReviewStep, ReviewTask, StepKind
+    from approvals.services import complete_task
+    from tests.factories import DepartmentFactory, make_staff
+    from township.org.roles import Role
+
+    office = Office(chiefs=1)
+    other = DepartmentFactory(township=office.township)
+    other_chief = make_staff(Role.CHIEF_REPRESENTATIVE, department=other)
+    item = office.item()
+    ReviewStep.objects.create(
+        item=item, stage=1, name="审核", kind=StepKind.REVIEW, department=office.department
+    )
+    ReviewStep.objects.create(item=item, stage=1, name="会签", kind=StepKind.REVIEW, department=other)
+    joint = office.in_review(item=item)
+    alone = office.in_review()
+    assert list(
+        ReviewTask.objects.filter(application=joint)
+        .values_list("department_id", "crosses_department")
+        .order_by("department_id")
+    ) == sorted([(office.department.pk, False), (other.pk, True)])
+    client.force_login(other_chief)
+    numbers = {case.number for case in client.get(reverse(LIST)).context["cl"].result_list}
+    assert numbers == {joint.number}
+    complete_task(application=joint, by=other_chief, opinion="同意", favourable=True)
+    numbers = {case.number for case in client.get(reverse(LIST)).context["cl"].result_list}
+    assert numbers == {joint.number} and alone.number not in numbers
