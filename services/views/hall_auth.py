@@ -94,7 +94,7 @@ def sign_in(request):
             except SignInError as error:
                 code_form.add_error("code", str(error))
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="township.auth_backends.PortalModelBackend")
                 return redirect(_next_url(request))
         elif "phone" in code_form.errors:
             # the number itself is wrong: start again from it
