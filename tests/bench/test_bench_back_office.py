@@ -1,6 +1,9 @@
 """Back-office benchmarks (run with `make bench`; they print, never assert on time): the approvers' admin
 list with 100,000 applications in the department, and the warning sweep over 1,000,000 open applications."""
 
+import cProfile
+import os
+import pstats
 import statistics
 import time
 from datetime import timedelta
@@ -84,10 +87,15 @@ def test_bench_approver_list_with_100k_applications(client):
         slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
         assert response.status_code == 200
     red_first = client.get(url, {"warning": "2"})
+    if os.environ.get("BENCH_PROFILE"):
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(20):
+            client.get(url)
+        profile.disable()
+        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
     for query in slowest:
         print(f"\n[bench]   {float(query['time']) * 1000:.0f} ms: {query['sql'][:300]}")
-    import os
-
     if os.environ.get("BENCH_EXPLAIN"):
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN ANALYZE " + slowest[0]["sql"])
@@ -111,15 +119,19 @@ def test_bench_sweep_over_a_million_open_applications():
     clone_applications(template, 1_000_000, due_sql=DAILY)
     created = time.perf_counter() - started
     now = timezone.now() + timedelta(minutes=1)
-    import os
-
     if os.environ.get("BENCH_NO_HOOK"):  # to see the sweep's own share of the time
         from township.casework.registry import register_case_type
 
         register_case_type(Application)
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     t0 = time.perf_counter()
+    if profile:
+        profile.enable()
     first = sweep_warning_levels(now=now)
     first_s = time.perf_counter() - t0
+    if profile:
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
     t0 = time.perf_counter()
     second = sweep_warning_levels(now=now)
     second_s = time.perf_counter() - t0

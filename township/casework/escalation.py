@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from township.bulk import insert_new
 from township.casework.models import WarningLevel
 from township.notify.models import InboxItem
 from township.notify.services import forget_unread_counts, send_sms_many
@@ -125,12 +126,18 @@ def escalate(case_type, events) -> None:
             for user_id, phone in sorted(people.items()):
                 key = f"warning:{event.pk}:{user_id}"
                 inbox.append(
-                    InboxItem(user_id=user_id, township_id=case.township_id, title=title, url=url, key=key)
+                    {
+                        "user_id": user_id,
+                        "township_id": case.township_id,
+                        "title": title,
+                        "url": url,
+                        "key": key,
+                    }
                 )
                 if is_red and phone:
                     texts.append((phone, title, key, case.township_id))
-    InboxItem.objects.bulk_create(inbox, ignore_conflicts=True, batch_size=INBOX_BATCH)
-    told = {item.user_id for item in inbox}
+    insert_new(InboxItem, inbox, conflict=["key"], page_size=INBOX_BATCH)
+    told = {item["user_id"] for item in inbox}
     transaction.on_commit(lambda: forget_unread_counts(told))
     send_sms_many(texts)
 

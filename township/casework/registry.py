@@ -29,11 +29,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from township.casework.models import CaseClock, WarningEvent
 
@@ -94,7 +97,24 @@ class CaseType:
             listener(events)
 
     def url_for(self, case_id: int) -> str:
-        return reverse(self.url_name, args=[case_id]) if self.url_name else ""
+        """The case's page; reversed once per URL name and language (a sweep asks for thousands)."""
+        if not self.url_name:
+            return ""
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        return _url_pattern(self.url_name, urlconf, get_language(), get_script_prefix()).replace(
+            _URL_SENTINEL, str(int(case_id))
+        )
+
+
+_URL_SENTINEL = "918273645"
+
+
+@lru_cache(maxsize=256)
+def _url_pattern(url_name: str, urlconf, language, script_prefix: str) -> str:
+    url = reverse(url_name, urlconf=urlconf, args=[int(_URL_SENTINEL)])
+    if url.count(_URL_SENTINEL) != 1:  # pragma: no cover - a URL whose other parts hold the sentinel
+        raise ImproperlyConfigured(f"cannot make a URL pattern of {url_name}")
+    return url
 
 
 _registry: dict[str, CaseType] = {}

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from township.bulk import insert_new
 from township.identifiers import normalise, validate_mobile_phone
 from township.notify.backends import get_backend
 from township.notify.models import Channel, InboxItem, OutboxMessage, OutboxStatus
@@ -47,10 +48,10 @@ def send_sms(*, to: str, body: str, key: str, township=None) -> OutboxMessage:
 
 def send_sms_many(messages) -> int:
     """Queue many SMS at once (a sweep's warnings): `messages` are (to, body, key, township or township id) tuples. One
-    INSERT for all of them (keys already used are left alone, so a repeated call queues nothing twice),
-    one SELECT of what is new, and the new messages handed to workers after commit in batches. Numbers that are not
+    INSERT … RETURNING for all of them (keys already used are left alone, so a repeated call queues nothing
+    twice, and the statement says what is new), and the new messages handed to workers after commit in batches. Numbers that are not
     valid mainland mobiles are skipped and logged. Returns how many messages were newly queued."""
-    rows, keys = [], []
+    rows = []
     for to, body, key, township in messages:
         try:
             validate_mobile_phone(to or "")
@@ -61,27 +62,17 @@ def send_sms_many(messages) -> int:
         if not key:
             raise ValidationError({"key": [_("A notification needs an idempotency key.")]}, code="key")
         rows.append(
-            OutboxMessage(
-                channel=Channel.SMS,
-                recipient=normalise(to).removeprefix("+86"),
-                body=_clean_body(body, max_length=SMS_MAX_LENGTH),
-                idempotency_key=key,
+            {
+                "channel": Channel.SMS,
+                "recipient": normalise(to).removeprefix("+86"),
+                "body": _clean_body(body, max_length=SMS_MAX_LENGTH),
+                "idempotency_key": key,
                 # a township or its id: the sweep's escalation has only ids at hand
-                township_id=township if isinstance(township, int) or township is None else township.pk,
-            )
+                "township_id": township if isinstance(township, int) or township is None else township.pk,
+            }
         )
-        keys.append(key)
-    if not rows:
-        return 0
-    before = set(
-        OutboxMessage.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
-    )
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    new_ids = list(
-        OutboxMessage.objects.filter(
-            idempotency_key__in=set(keys) - before, status=OutboxStatus.PENDING
-        ).values_list("pk", flat=True)
-    )
+    # one statement per 2,000 messages, which also says which keys were new
+    new_ids = insert_new(OutboxMessage, rows, conflict=["idempotency_key"])
     for start in range(0, len(new_ids), BATCH_SIZE):
         enqueue_batch(new_ids[start : start + BATCH_SIZE])
     return len(new_ids)
