@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -122,6 +122,9 @@ class TrackedApplication:
     parts: tuple[TrackedPart, ...] = ()
     # (created_at, seq, action, to_state, note, object_id) of the public entries, oldest first
     entries: tuple[tuple, ...] = ()
+    # the number's generation token the view was cached under ("" when read inside a transaction): the
+    # page keys its rendered fragment on it, so a change retires the fragment with the view
+    generation: str = ""
 
     def matches(self, code: str) -> bool:
         return constant_time_compare(self.query_code, code)
@@ -229,6 +232,8 @@ def tracked_view(number: str, *extra_keys: str) -> tuple[TrackedApplication | No
             token = cache.get(token_k)
     view = build_view(number)
     if token is not None:
+        if view is not None:
+            view = replace(view, generation=token)
         cache.set(view_k, (token, view), VIEW_SECONDS)
     return view, found
 

@@ -51,15 +51,14 @@ def lookup(request, number: str, code: str):
 @require_GET
 def track(request):
     form = TrackingForm(request.GET or None)
-    application, timeline, error = None, [], None
+    application, error = None, None
     if request.GET and form.is_valid():
         application, error = lookup(request, form.cleaned_data["number"], form.cleaned_data["code"])
-        if application is not None:
-            timeline = application.timeline()
+    # the template renders the timeline (and caches the rendered view) only when it needs to
     return render(
         request,
         "services/track.html",
-        {"form": form, "application": application, "timeline": timeline, "error": error},
+        {"form": form, "application": application, "error": error},
         status=404 if error else 200,
     )
 

@@ -153,3 +153,26 @@ def test_an_unknown_number_cached_as_missing_is_found_once_it_exists(client):
     )
     assert second.number == next_number
     assert page(client, second).status_code == 200
+
+
+def test_the_rendered_view_is_kept_per_language(client):
+    """The page keeps the rendered application per generation and language: a Chinese reader and an
+    English one each get their own labels, and a new step reaches both."""
+    office = Office(chiefs=1)
+    application = office.accepted()
+    assert "已受理" in main(page(client, application))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = main(page(client, application))
+    assert "Accepted" in english and "已受理" not in english
+    start_review(application_id=application.pk)
+    assert "In review" in main(page(client, application))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    assert "审批中" in main(page(client, application))
+
+
+def test_what_was_typed_stays_in_the_form_after_a_wrong_code(client):
+    application = Office(chiefs=1).accepted()
+    response = page(client, application, code="000000" if application.query_code != "000000" else "111111")
+    assert response.status_code == 404
+    text = main(response)
+    assert f'value="{application.number}"' in text and 'name="code"' in text
