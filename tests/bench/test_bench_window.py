@@ -199,7 +199,7 @@ def test_bench_receipt_pdf_alone(django_capture_on_commit_callbacks):
         samples.append((time.perf_counter() - t0) * 1000)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     line(
-        "receipt PDF alone (WeasyPrint, GBK subsets + full-face fallback, PNG QR codes)",
+        "receipt PDF alone (WeasyPrint, GBK subsets + the rare-character face for 䶮, PNG QR codes)",
         f"{percentiles(samples)}; {pages} page(s), {len(pdf) / 1024:.0f} KiB",
         "p95 <= 150 ms, one page, rare characters in names still rendered",
     )

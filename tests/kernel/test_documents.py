@@ -342,8 +342,12 @@ def test_a_rare_character_in_a_name_prints_from_the_vendored_fallback_font(media
     assert "李䶮：" in pdf_text(document)
     with document.pdf.open("rb") as stream:
         fonts = pdf_font_names(stream.read())
-    # the GBK subsets for ordinary text, the full face only for 䶮 (outside GBK), nothing from the system
-    assert fonts == {"Vendored-Noto-Sans-SC-GBK", "Vendored-Noto-Sans-SC-GBK-Bold", "Vendored-Noto-Sans-SC"}
+    # the GBK subsets for ordinary text, the rare-character face only for 䶮 (outside GBK), nothing else
+    assert fonts == {
+        "Vendored-Noto-Sans-SC-GBK",
+        "Vendored-Noto-Sans-SC-GBK-Bold",
+        "Vendored-Noto-Sans-SC-Rare",
+    }
 
 
 def test_ordinary_text_needs_only_the_two_gbk_faces():
@@ -363,7 +367,7 @@ def test_pdfs_may_read_only_the_projects_own_font_files(tmp_path):
     for url in (stray.as_uri(), "file:///etc/passwd", (FONTS_DIR / "subset.py").as_uri()):
         with pytest.raises(ResourceRefused):
             _font_file(url)
-    assert _font_file((FONTS_DIR / "NotoSansSC-Regular.ttf").as_uri()).is_file()
+    assert _font_file((FONTS_DIR / "NotoSansSCRare-Regular.ttf").as_uri()).is_file()
 
 
 def test_prune_removes_only_orphaned_old_files(media):

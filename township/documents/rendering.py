@@ -15,13 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 # Fonts shipped with the project, so every machine renders the same document (issued documents carry a
-# content hash): Noto Sans SC subset to GBK in two faces, and the full regular face as the fallback for the
-# rarer characters of names (e.g. 䶮). Pango takes each character from the first family that has it.
+# content hash): Noto Sans SC subset to GBK in two faces, and the regular face's characters outside GBK as
+# the fallback for the rarer characters of names (e.g. 䶮). Pango takes each character from the first family
+# that has it; a PDF embeds (and WeasyPrint reads the whole file of) only the faces it uses.
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FACES = (
     ("Vendored Noto Sans SC GBK", 400, "NotoSansSCGBK-Regular.ttf"),
     ("Vendored Noto Sans SC GBK", 700, "NotoSansSCGBK-Bold.ttf"),
-    ("Vendored Noto Sans SC", 400, "NotoSansSC-Regular.ttf"),
+    ("Vendored Noto Sans SC Rare", 400, "NotoSansSCRare-Regular.ttf"),
 )
 
 # WeasyPrint logs every layout step at INFO; one line per PDF step drowns the workers' logs.
