@@ -51,3 +51,30 @@ def next_number(*, township, series: str, at: datetime | None = None) -> str:
     year = timezone.localtime(at or timezone.now()).year
     serial = next_serial(township=township, series=series, year=year)
     return format_case_number(township=township, series=series, year=year, serial=serial)
+
+
+def reserve_serials(*, township, series: str, year: int, count: int) -> range:
+    """`count` consecutive serials for (township, series, year) in one upsert (a bulk import); the same
+    lock and give-back-on-rollback as `next_serial`. Call it inside a transaction."""
+    if count < 1:
+        return range(0)
+    using = router.db_for_write(CaseSerial)
+    table = connections[using].ops.quote_name(CaseSerial._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (township_id, series, year, last_serial) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (township_id, series, year) DO UPDATE SET last_serial = {table}.last_serial + %s "
+            "RETURNING last_serial",
+            [getattr(township, "pk", township), series, year, count, count],
+        )
+        last = cursor.fetchone()[0]
+    return range(last - count + 1, last + 1)
+
+
+def next_numbers(*, township, series: str, count: int, at: datetime | None = None) -> list[str]:
+    """`count` consecutive numbers of `series` in the township for the year of `at`, taken at once."""
+    year = timezone.localtime(at or timezone.now()).year
+    return [
+        format_case_number(township=township, series=series, year=year, serial=serial)
+        for serial in reserve_serials(township=township, series=series, year=year, count=count)
+    ]
