@@ -12,6 +12,8 @@ Formats come from settings.CASE_NUMBER_FORMATS per series (default CASE_NUMBER_F
 
 from __future__ import annotations
 
+import re
+import string
 from datetime import datetime
 
 from django.conf import settings
@@ -78,3 +80,24 @@ def next_numbers(*, township, series: str, count: int, at: datetime | None = Non
         format_case_number(township=township, series=series, year=year, serial=serial)
         for serial in reserve_serials(township=township, series=series, year=year, count=count)
     ]
+
+
+def number_pattern(series: str) -> re.Pattern:
+    """A pattern matching the numbers of `series` in its format (any township, year and serial), so a
+    page can tell which kind of case a typed number names without a query."""
+    parts = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(number_format(series)):
+        parts.append(re.escape(literal))
+        if name == "series":
+            parts.append(re.escape(series))
+        elif name == "year":
+            parts.append(r"\d{4}")
+        elif name == "serial":
+            parts.append(r"\d+")
+        elif name is not None:  # the township's short code
+            parts.append(r".+?")
+    return re.compile("".join(parts))
+
+
+def is_number_of(series: str, number: str) -> bool:
+    return number_pattern(series).fullmatch(number or "") is not None
