@@ -242,3 +242,25 @@ def test_the_service_refuses_a_naive_time(place, device, key):
             snapshot=snapshot(),
         )
     assert "time" in refused.value.field_errors
+
+
+def test_the_device_admin_shows_and_offers_only_the_users_township(place, device, rf):
+    from django.contrib import admin  # noqa: PLC0415
+    from django.core.exceptions import ValidationError  # noqa: PLC0415
+
+    from tests.factories import make_staff  # noqa: PLC0415
+    from township.org.roles import Role  # noqa: PLC0415
+
+    other = mapped_place()
+    theirs = make_device(other, code="CAM-THEIRS")
+    model_admin = admin.site._registry[Device]
+    request = rf.get("/admin/grid/device/")
+    request.user = make_staff(Role.TOWNSHIP_ADMIN, township=place.township)
+    assert list(model_admin.get_queryset(request)) == [device]
+    grid_field = Device._meta.get_field("grid")
+    offered = model_admin.formfield_for_foreignkey(grid_field, request).queryset
+    assert set(offered) == {place.grid, place.other_grid}
+    theirs.grid = place.grid
+    with pytest.raises(ValidationError) as refused:
+        theirs.full_clean()
+    assert "grid" in refused.value.message_dict
