@@ -89,7 +89,9 @@ def query_code() -> str:
 
 
 def tracking_url(event: GridEvent, code: str) -> str:
-    return f"{settings.SITE_URL}{reverse('services-track')}?{urlencode({'number': event.number, 'code': code})}"
+    return (
+        f"{settings.SITE_URL}{reverse('services-track')}?{urlencode({'number': event.number, 'code': code})}"
+    )
 
 
 def category_of(township, category) -> EventCategory:
