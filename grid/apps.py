@@ -53,6 +53,10 @@ class GridConfig(AppConfig):
             on_event_transition, sender=GridEvent, dispatch_uid="grid.channel-reporter-sms"
         )
         nav.register(_("Report a problem"), "grid-report-problem", for_residents=True, order=60)
+        from grid.channels.views import is_report_number, track
+        from township.tracking import register_tracker
+
+        register_tracker(recognises=is_report_number, view=track)  # found on the one tracking page
         # --- end channels ---
         # --- gridbase ---
         from django.db.models.signals import post_delete, post_save

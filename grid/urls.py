@@ -26,7 +26,7 @@ urlpatterns = [
     path("report/nearby/", channel_views.nearby, name="grid-report-nearby"),
     path("report/support/", channel_views.support, name="grid-report-support"),
     path("report/sent/", channel_views.reported, name="grid-reported"),
-    path("track/", channel_views.track, name="grid-track"),
+    path("track/", channel_views.track_moved, name="grid-track"),  # the one page is services-track
     path("fixed/<str:token>/", channel_views.follow_up, name="grid-follow-up"),
     # --- end channels ---
     # --- hotline work orders ---

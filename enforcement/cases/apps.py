@@ -34,6 +34,10 @@ def ready() -> None:
     from grid.events.services import set_enforcement_clue_hook  # noqa: PLC0415 - same
 
     set_enforcement_clue_hook(clue_from_grid_event)
+    from enforcement.cases.handoffs import clue_from_hotline_order  # noqa: PLC0415 - same
+    from grid.channels.hotline import set_hotline_clue_hook  # noqa: PLC0415 - same
+
+    set_hotline_clue_hook(clue_from_hotline_order)
     nav.register(
         _("My enforcement cases"), "enforcement-my-cases", roles={Role.ENFORCEMENT_OFFICER}, order=20
     )

@@ -57,3 +57,23 @@ def clue_from_grid_event(*, event, by, note: str = ""):
         lng=Decimal(str(round(event.longitude, 7))),
         lat=Decimal(str(round(event.latitude, 7))),
     )
+
+
+def clue_from_hotline_order(*, order, by, note: str = ""):
+    """The hotline's hook (grid.channels.hotline.set_hotline_clue_hook): the case, linked to the 12345
+    order (its source record) and keeping the hotline number at the head of what was found."""
+    summary = _("12345 hotline %(number)s") % {"number": order.hotline_number}
+    summary = f"{summary}: {order.title}\n{order.content}"
+    if note:
+        summary = f"{summary}\n{note}"
+    located = {"lng": order.lng, "lat": order.lat} if order.lng is not None and order.lat is not None else {}
+    return create_clue_from_source(
+        source_record=order,
+        source=CaseSource.HOTLINE,
+        department=bureau_of(order.township),
+        by=by,
+        summary=summary[:2000],
+        place=(order.address or order.township.name)[:200],
+        discovered_on=min(timezone.localdate(order.received_at), timezone.localdate()),
+        **located,
+    )

@@ -89,7 +89,9 @@ def query_code() -> str:
 
 
 def tracking_url(event: GridEvent, code: str) -> str:
-    return f"{settings.SITE_URL}{reverse('grid-track')}?{urlencode({'number': event.number, 'code': code})}"
+    return (
+        f"{settings.SITE_URL}{reverse('services-track')}?{urlencode({'number': event.number, 'code': code})}"
+    )
 
 
 def category_of(township, category) -> EventCategory:
@@ -130,6 +132,7 @@ def receive_report(
     device=None,
     media_url: str = "",
     photo_required: bool = False,
+    photo_field: str = "photos",
     at: datetime | None = None,
 ) -> GridEvent:
     """One report from outside the grid staff, as a reported (unverified) event with its intake record."""
@@ -144,8 +147,8 @@ def receive_report(
     reporter_name = _text(reporter_name, field="name", required=False, max_length=60)
     phone = _phone(phone)
     email = _email(email)
-    checked = _uploads(photos, required=photo_required)
-    grid = device.grid if device is not None else locate_grid(township, latitude, longitude)
+    checked = _uploads(photos, required=photo_required, field=photo_field)
+    grid = locate_grid(township, latitude, longitude)
     if grid is None:
         raise GridEventError(
             _("This place lies outside the grids of %(township)s.") % {"township": township.name},

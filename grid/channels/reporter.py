@@ -93,7 +93,7 @@ def _text_step(event_id: int, step, template: str, note: str) -> None:
             "number": event.number,
             "unit": event.department.name if event.department_id else _("the responsible unit"),
             "note": note,
-            "url": f"{settings.SITE_URL}{reverse('grid-track')}?number={event.number}&code={intake.query_code}",
+            "url": f"{settings.SITE_URL}{reverse('services-track')}?number={event.number}&code={intake.query_code}",
         }
     _notify_reporters(event, f"grid-step:{event.pk}:{step}", body)
 

@@ -6,6 +6,7 @@ import contextlib
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,11 @@ from django.views.decorators.http import require_http_methods
 from grid.channels import intake as channel_intake
 from grid.channels import reporter as reporting
 from grid.errors import GridEventError
+from grid.events.services import NUMBER_SERIES
 from grid.models import EventStatus, GridEvent, Satisfaction
 from grid.models.channels import EventSource
 from township.casework.display import Audience, timeline_rows
+from township.casework.numbers import is_number_of
 from township.errors import add_to_form
 from township.fields import parse_pk
 from township.identifiers import mask_phone
@@ -232,11 +235,30 @@ def track(request):
     return render(request, "grid/channels/track.html", context, status=status)
 
 
+def is_report_number(number: str) -> bool:
+    """Whether a typed number is a grid event's (its series in its format; no query)."""
+    return is_number_of(NUMBER_SERIES, number)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def track_moved(request):
+    """The old address of report tracking (in SMS already sent): the one tracking page now, with the same
+    number and code; a form posted to the old address keeps its method and body (307)."""
+    from django.urls import reverse  # noqa: PLC0415 - only here
+
+    url = reverse("services-track")
+    if request.GET:
+        url = f"{url}?{request.GET.urlencode()}"
+    if request.method == "POST":
+        return HttpResponseRedirect(url, status=307)
+    return HttpResponsePermanentRedirect(url)
+
+
 def _track_url(form) -> str:
     from django.urls import reverse  # noqa: PLC0415 - only here
     from django.utils.http import urlencode  # noqa: PLC0415
 
-    return f"{reverse('grid-track')}?{urlencode({'number': form.cleaned_data['number'], 'code': form.cleaned_data['code']})}"
+    return f"{reverse('services-track')}?{urlencode({'number': form.cleaned_data['number'], 'code': form.cleaned_data['code']})}"
 
 
 class FollowUpAnswerForm(forms.Form):

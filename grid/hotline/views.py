@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from grid.channels.hotline import order_to_event
-from grid.errors import GridEventError
+from grid.channels.hotline import order_to_clue, order_to_enquiry, order_to_event
 from grid.hotline import services as hotline
 from grid.hotline.errors import HotlineError
 from grid.hotline.importer import ImportRefused, import_orders
@@ -28,7 +27,7 @@ from grid.models.hotline import (
 from township.audit.services import record_personal_data_view
 from township.casework.clock import current_level, remaining
 from township.casework.display import Audience, timeline_rows
-from township.errors import add_to_form
+from township.errors import DomainError, add_to_form
 from township.org.models import Department
 
 S = HotlineStatus
@@ -128,7 +127,7 @@ def _steps(user, order) -> list[str]:
     if centre and order.extensions.filter(decision=ExtensionDecision.PENDING).exists():
         steps.append("decide-extension")
     if centre and order.passed_to_id is None and order.status != S.CLOSED:
-        steps.append("to-event")
+        steps += ["to-event", "to-clue", "to-enquiry"]
     return steps
 
 
@@ -142,6 +141,8 @@ def _forms(order, bound=None):
         "reply": ReplyForm(prefix="reply"),
         "follow-up": FollowUpForm(prefix="follow"),
         "to-event": ToEventForm(township_id=order.township_id, prefix="event"),
+        "to-clue": ToClueForm(prefix="clue"),
+        "to-enquiry": ToEnquiryForm(prefix="enquiry"),
     }
     forms_.update(bound or {})
     return forms_
@@ -156,6 +157,8 @@ def _form_for(action, order, data):
         "decide-extension": "decide",
         "reply": "reply",
         "follow-up": "follow",
+        "to-clue": "clue",
+        "to-enquiry": "enquiry",
     }
     if action in ("dispatch", "force-assign"):
         return UnitChoiceForm(data, township_id=order.township_id, prefix=prefixes[action])
@@ -167,6 +170,8 @@ def _form_for(action, order, data):
         "decide-extension": DecisionForm,
         "reply": ReplyForm,
         "follow-up": FollowUpForm,
+        "to-clue": ToClueForm,
+        "to-enquiry": ToEnquiryForm,
     }.get(action)
     return form_class(data, prefix=prefixes[action]) if form_class else None
 
@@ -197,6 +202,11 @@ STEP_TEXT = {
     "reply": (gettext_lazy("Reply to the caller"), gettext_lazy("Send the reply")),
     "follow-up": (gettext_lazy("Record the follow-up call"), gettext_lazy("Save")),
     "to-event": (gettext_lazy("Pass to the grid as an event"), gettext_lazy("Make an event")),
+    "to-clue": (gettext_lazy("Pass to enforcement as a clue"), gettext_lazy("Make a clue")),
+    "to-enquiry": (
+        gettext_lazy("Answer as an application enquiry (one window)"),
+        gettext_lazy("Link the application"),
+    ),
 }
 
 
@@ -276,7 +286,11 @@ def order_action(request, pk, action):
                 hotline.record_follow_up(order=order, by=request.user, **values)
             elif action == "to-event":
                 order_to_event(order=order, by=request.user, **values)
-    except (HotlineError, GridEventError) as error:
+            elif action == "to-clue":
+                order_to_clue(order=order, by=request.user, **values)
+            elif action == "to-enquiry":
+                order_to_enquiry(order=order, by=request.user, **values)
+    except DomainError as error:  # the hotline's, the grid's or the enforcement hook's refusal
         if form is None:
             messages.error(request, error.message)
             return redirect("grid-hotline-order", pk=order.pk)
@@ -302,6 +316,21 @@ class ToEventForm(forms.Form):
         self.fields["category"].choices = [("", "—")] + [
             (c.pk, f"{c.major_name} · {c.minor_name}") for c in categories_for(township_id)
         ]
+
+
+class ToClueForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note for the enforcement bureau"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ToEnquiryForm(forms.Form):
+    application_number = forms.CharField(
+        label=gettext_lazy("Number of the application the caller asks about"), max_length=30
+    )
 
 
 class ImportForm(forms.Form):

@@ -3,7 +3,10 @@
 it (masked wherever it is shown), the query code that lets the reporter follow it by number, and the
 follow-up question asked weeks after closing."""
 
+import math
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -119,3 +122,12 @@ class Device(TownshipOwned):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        super().clean()
+        if self.grid_id and self.township_id and self.grid.township_id != self.township_id:
+            raise ValidationError({"grid": _("Choose a grid of the device's township.")})
+        for field, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+            value = getattr(self, field)
+            if value is not None and not (math.isfinite(value) and low <= value <= high):
+                raise ValidationError({field: _("Not a valid WGS-84 coordinate.")})

@@ -2,21 +2,22 @@
 
 from django import forms
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from services.selectors.tracking import tracked_view
 from township.clients import client_address
 from township.documents.models import IssuedDocument
+from township.tracking import tracker_for
 
 # Failed lookups per client address per hour: a six-digit code must not be guessable by trying.
 MAX_FAILED_LOOKUPS = 20
 
 
 class TrackingForm(forms.Form):
-    number = forms.CharField(label=_("Application number"), max_length=30)
+    number = forms.CharField(label=_("Application or report number"), max_length=30)
     code = forms.CharField(
         label=_("Query code"),
         max_length=8,
@@ -48,8 +49,15 @@ def lookup(request, number: str, code: str):
     return view, None
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def track(request):
+    """The one public tracking page: a number of another loop (a grid report) is shown by that loop's
+    registered view on this same address (township.tracking); POST is only for such a loop's actions."""
+    other = tracker_for((request.POST if request.method == "POST" else request.GET).get("number", ""))
+    if other is not None:
+        return other(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     form = TrackingForm(request.GET or None)
     application, error = None, None
     if request.GET and form.is_valid():

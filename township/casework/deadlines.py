@@ -11,6 +11,7 @@ writes the case's timeline. Call them inside the service's transaction, after lo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,9 +23,11 @@ from django.utils.translation import gettext
 
 from township.casework import clock
 from township.casework.errors import ClockError
-from township.casework.models import HOUR_UNITS, Deadline, WarningEvent
+from township.casework.models import HOUR_UNITS, CaseClock, Deadline, WarningEvent
 from township.casework.registry import case_type_for_label
-from township.casework.timeline import append_entry
+from township.casework.timeline import append_entries, append_entry
+
+CLOCK_FIELDS = tuple(field.attname for field in CaseClock._meta.local_fields)
 
 
 def deadlines_for(case) -> QuerySet[Deadline]:
@@ -99,6 +102,53 @@ def open_deadline(
         is_internal=False,
     )
     return deadline
+
+
+def open_deadlines_of_new_cases(
+    cases: Sequence,
+    *,
+    kind: str,
+    label: str,
+    limit_of: Callable[[object], tuple[int, str]],
+    at: datetime | None = None,
+    actor=None,
+) -> list[Deadline]:
+    """`open_deadline` for many cases just created together (a bulk import): one INSERT of the deadlines
+    and one bulk timeline append. `limit_of(case)` gives (limit value, limit unit); the clock arithmetic
+    is done once per distinct limit, all starting at `at`. A case with that kind already open makes the
+    database refuse the lot (IntegrityError): it is for new cases only."""
+    at = at or timezone.now()
+    if not cases:
+        return []
+    content_type = ContentType.objects.get_for_model(cases[0])
+    started: dict[tuple[int, str], Deadline] = {}
+    deadlines = []
+    for case in cases:
+        limit = limit_of(case)
+        if limit not in started:
+            template = Deadline()
+            clock.start_clock(template, at=at, limit_value=limit[0], limit_unit=limit[1])
+            started[limit] = template
+        template = started[limit]
+        deadline = Deadline(
+            content_type=content_type,
+            object_id=case.pk,
+            township_id=case.township_id,
+            kind=kind,
+            label=str(label)[:200],
+            opened_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for name in CLOCK_FIELDS:
+            setattr(deadline, name, getattr(template, name))
+        deadlines.append(deadline)
+    Deadline.objects.bulk_create(deadlines, batch_size=1000)
+    append_entries(
+        [
+            (case, {"action": "deadline-open", "actor": actor, "note": _due_note(deadline), "at": at})
+            for case, deadline in zip(cases, deadlines, strict=True)
+        ]
+    )
+    return deadlines
 
 
 def _require(case, kind: str) -> Deadline:

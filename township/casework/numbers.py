@@ -12,6 +12,8 @@ Formats come from settings.CASE_NUMBER_FORMATS per series (default CASE_NUMBER_F
 
 from __future__ import annotations
 
+import re
+import string
 from datetime import datetime
 
 from django.conf import settings
@@ -51,3 +53,51 @@ def next_number(*, township, series: str, at: datetime | None = None) -> str:
     year = timezone.localtime(at or timezone.now()).year
     serial = next_serial(township=township, series=series, year=year)
     return format_case_number(township=township, series=series, year=year, serial=serial)
+
+
+def reserve_serials(*, township, series: str, year: int, count: int) -> range:
+    """`count` consecutive serials for (township, series, year) in one upsert (a bulk import); the same
+    lock and give-back-on-rollback as `next_serial`. Call it inside a transaction."""
+    if count < 1:
+        return range(0)
+    using = router.db_for_write(CaseSerial)
+    table = connections[using].ops.quote_name(CaseSerial._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (township_id, series, year, last_serial) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (township_id, series, year) DO UPDATE SET last_serial = {table}.last_serial + %s "
+            "RETURNING last_serial",
+            [getattr(township, "pk", township), series, year, count, count],
+        )
+        last = cursor.fetchone()[0]
+    return range(last - count + 1, last + 1)
+
+
+def next_numbers(*, township, series: str, count: int, at: datetime | None = None) -> list[str]:
+    """`count` consecutive numbers of `series` in the township for the year of `at`, taken at once."""
+    year = timezone.localtime(at or timezone.now()).year
+    return [
+        format_case_number(township=township, series=series, year=year, serial=serial)
+        for serial in reserve_serials(township=township, series=series, year=year, count=count)
+    ]
+
+
+def number_pattern(series: str) -> re.Pattern:
+    """A pattern matching the numbers of `series` in its format (any township, year and serial), so a
+    page can tell which kind of case a typed number names without a query."""
+    parts = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(number_format(series)):
+        parts.append(re.escape(literal))
+        if name == "series":
+            parts.append(re.escape(series))
+        elif name == "year":
+            parts.append(r"\d{4}")
+        elif name == "serial":
+            parts.append(r"\d+")
+        elif name is not None:  # the township's short code
+            parts.append(r".+?")
+    return re.compile("".join(parts))
+
+
+def is_number_of(series: str, number: str) -> bool:
+    return number_pattern(series).fullmatch(number or "") is not None

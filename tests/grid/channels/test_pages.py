@@ -75,7 +75,7 @@ def test_the_tracking_page_shows_no_personal_data_and_lets_the_reporter_reopen(c
         at=local(2026, 10, 9, 15, 0),
     )
     event = loop.check_event(event=event, by=place.member, passed=True)
-    url = reverse("grid-track")
+    url = reverse("services-track")  # the one tracking page
     wrong = client.get(
         url, {"number": event.number, "code": "999999" if event.intake.query_code != "999999" else "111111"}
     )

@@ -13,6 +13,7 @@ from grid.hotline.errors import HotlineError
 from grid.hotline.importer import ImportRefused, import_orders
 from grid.models.hotline import HotlineOrder, HotlineSource
 from tests.factories import TownshipFactory, make_staff
+from tests.grid.events.helpers import SHANGHAI
 from township.org.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,56 @@ def test_the_import_page_is_the_centres_and_shows_the_faults(client):
     assert "nothing was imported" in page and "紧急程度" in page
     answer = client.post(reverse("grid-hotline-import"), {"file": workbook([good_row(1)])})
     assert answer.status_code == 200 and "Imported: 1." in answer.content.decode()
+
+
+def test_an_imported_order_is_received_as_one_taken_through_the_api_is(monkeypatch):
+    """The bulk path writes what `receive_order` writes: a number of the series, the receive entry and
+    the dispatch deadline with its timeline entry, in a chain that verifies."""
+    from grid.hotline import importer, limits  # noqa: PLC0415
+    from township.casework.deadlines import open_deadlines  # noqa: PLC0415
+    from township.casework.timeline import entries_for, verify_timelines  # noqa: PLC0415
+
+    monkeypatch.setattr(importer, "CHUNK", 2)  # three transactions for five rows
+    township = TownshipFactory()
+    centre = make_staff(Role.COMMAND_CENTRE, township=township)
+    rows = [good_row(n, **({"2": "紧急"} if n == 4 else {})) for n in range(5)]
+    import_orders(township=township, upload=workbook(rows), by=centre)
+    orders = list(HotlineOrder.objects.order_by("number"))
+    serials = [int(order.number.rsplit("-", 1)[1]) for order in orders]
+    assert serials == list(range(serials[0], serials[0] + 5))
+    emergency = HotlineOrder.objects.get(platform_order_id="GD000004")
+    [deadline] = open_deadlines(emergency)
+    assert (deadline.kind, deadline.limit_value, deadline.limit_unit) == (
+        "dispatch",
+        *limits.limit("emergency", "dispatch"),
+    )
+    general = open_deadlines(HotlineOrder.objects.get(platform_order_id="GD000000")).get()
+    assert general.due_at > deadline.due_at
+    actions = [e.action for e in entries_for(emergency, include_internal=True)]
+    assert actions == ["receive", "deadline-open"]
+    assert not verify_timelines()
+
+
+def test_an_order_the_api_received_meanwhile_is_not_made_twice_by_the_import():
+    from grid.hotline import services as hotline  # noqa: PLC0415
+    from grid.hotline.importer import _take_in  # noqa: PLC0415
+
+    township = TownshipFactory()
+    centre = make_staff(Role.COMMAND_CENTRE, township=township)
+    incoming = hotline.IncomingOrder(
+        platform_order_id="GD000001",
+        hotline_number="12345-000001",
+        urgency="general",
+        kind="complaint",
+        title="占道经营",
+        content="菜场门口占道",
+        received_at=datetime(2026, 11, 30, 9, 1, tzinfo=SHANGHAI),
+    )
+    values = [hotline.clean_incoming(incoming), hotline.clean_incoming(incoming)]
+    values[1]["platform_order_id"] = "GD000002"
+    hotline.receive_order(township=township, incoming=incoming, source=HotlineSource.API)
+    assert _take_in(township, values, by=centre, at=datetime(2026, 11, 30, 10, tzinfo=SHANGHAI)) == (1, 1)
+    assert sorted(HotlineOrder.objects.values_list("platform_order_id", "source")) == [
+        ("GD000001", "api"),
+        ("GD000002", "import"),
+    ]
