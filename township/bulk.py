@@ -20,8 +20,15 @@ PAGE_SIZE = 2000
 
 
 def insert_new(
-    model: type[Model], rows: Iterable[dict], *, conflict: Sequence[str] = (), page_size: int = PAGE_SIZE
+    model: type[Model],
+    rows: Iterable[dict],
+    *,
+    conflict: Sequence[str] = (),
+    page_size: int = PAGE_SIZE,
+    instances: bool = False,
 ) -> list:
+    """The primary keys of the rows inserted (with `instances`, the rows as model instances, read back by
+    the same statement's RETURNING)."""
     rows = list(rows)
     if not rows:
         return []
@@ -59,7 +66,8 @@ def insert_new(
     columns = ", ".join(quote(f.column) for f in fields)
     target = f"ON CONFLICT ({', '.join(quote(meta.get_field(n).column) for n in conflict)}) DO NOTHING"
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - names from the model
-    tail = f" {target if conflict else ''} RETURNING {quote(meta.pk.column)}"
+    returned = list(meta.concrete_fields) if instances else [meta.pk]
+    tail = f" {target if conflict else ''} RETURNING {', '.join(quote(f.column) for f in returned)}"
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     inserted: list = []
     with connection.cursor() as cursor:
@@ -69,7 +77,11 @@ def insert_new(
         for start in range(0, len(values), page_size):
             page = b",".join(raw.mogrify(placeholder, line) for line in values[start : start + page_size])
             cursor.execute(head + page.decode() + tail)
-            inserted.extend(pk for (pk,) in cursor.fetchall())
+            if instances:
+                names = [f.attname for f in returned]
+                inserted.extend(model.from_db(using, names, row) for row in cursor.fetchall())
+            else:
+                inserted.extend(pk for (pk,) in cursor.fetchall())
     return inserted
 
 

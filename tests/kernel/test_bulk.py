@@ -44,3 +44,11 @@ def test_a_field_the_model_lacks_is_refused():
     with pytest.raises(ValueError, match="no fields"):
         insert_new(OutboxMessage, [{**sms("x"), "colour": "red"}])
     assert not OutboxMessage.objects.exists()
+
+
+def test_instances_come_back_whole_from_the_same_statement():
+    with CaptureQueriesContext(connection) as captured:
+        (message,) = insert_new(OutboxMessage, [sms("whole")], conflict=["idempotency_key"], instances=True)
+    assert len(captured) == 1
+    assert message.pk and message.idempotency_key == "whole" and message.created_at is not None
+    assert message.status == OutboxStatus.PENDING

@@ -138,18 +138,24 @@ def _queue(*, channel, recipient, subject, body, key, township) -> OutboxMessage
             {"key": [_("The idempotency key is longer than %(n)d characters.") % {"n": KEY_MAX_LENGTH}]},
             code="key",
         )
-    # get_or_create runs the INSERT in a savepoint and re-reads on a unique violation, so two callers
-    # racing with the same key end up with the same row.
-    message, created = OutboxMessage.objects.get_or_create(
-        idempotency_key=key,
-        defaults={
-            "channel": channel,
-            "recipient": recipient,
-            "subject": subject,
-            "body": body,
-            "township": township,
-        },
+    # one INSERT … ON CONFLICT DO NOTHING RETURNING (no savepoint): a key already used returns nothing,
+    # and the row it names is read; two callers racing with the same key end up with the same row
+    created = insert_new(
+        OutboxMessage,
+        [
+            {
+                "channel": channel,
+                "recipient": recipient,
+                "subject": subject,
+                "body": body,
+                "idempotency_key": key,
+                "township_id": getattr(township, "pk", township),
+            }
+        ],
+        conflict=["idempotency_key"],
+        instances=True,
     )
+    message = created[0] if created else OutboxMessage.objects.get(idempotency_key=key)
     if not created and (message.channel != channel or message.recipient != recipient):
         raise IdempotencyConflict(f"key {key!r} was already used for another {message.channel} recipient")
     if message.status == OutboxStatus.PENDING:
