@@ -12,7 +12,7 @@ import hashlib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -41,7 +41,6 @@ from grid.models import (
     Summons,
 )
 from services.services.materials import UploadRefused, validate_upload
-from township.calendar import schedule
 from township.casework import clock, deadlines
 from township.casework.escalation import tell_role
 from township.casework.models import LimitUnit
@@ -238,12 +237,11 @@ def _start_handling(event: GridEvent, *, at: datetime) -> None:
 
 
 def send_back_window_end(event: GridEvent) -> datetime | None:
-    """Until when the department may send the order back: the end of the next working day after dispatch
-    (one working day, read as the kernel reads a 1-working-day limit)."""
+    """Until when the department may send the order back: one working day after dispatch, read as every
+    clock reads a 1-working-day limit (to the end of the next working day)."""
     if event.assigned_at is None:
         return None
-    day = schedule.add_working_days(timezone.localdate(event.assigned_at), 1)
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_default_timezone())
+    return clock.limit_ends(event.assigned_at, 1, LimitUnit.WORKING_DAYS)
 
 
 # --- step 1: report ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Per urgency class: `dispatch` (the centre sends the order to a unit), `sign` (the unit signs for it,
 签收, measured on its own so the reply clock cannot be dodged by signing late) and `reply` (from
 signing to the reply to the caller) as (amount, unit) with the kernel's units. A unit may send an
-order back (退单) until the same time on the next working day after it was dispatched, at most
+order back (退单) for one working day after it was dispatched (to the end of the next working day), at most
 HOTLINE_MAX_SEND_BACKS times; after that, or once the centre has forced the assignment, it may not.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
 
-from township.calendar import schedule
+from township.casework.clock import limit_ends
+from township.casework.models import LimitUnit
 
 
 def limit(urgency: str, step: str) -> tuple[int, str]:
@@ -23,10 +23,9 @@ def limit(urgency: str, step: str) -> tuple[int, str]:
 
 
 def send_back_window_ends(assigned_at: datetime) -> datetime:
-    """The instant a send-back stops being allowed: one working day after dispatch, at the same time."""
-    local = timezone.localtime(assigned_at)
-    day = schedule.add_working_days(local.date(), 1)
-    return local.replace(year=day.year, month=day.month, day=day.day)
+    """The instant a send-back stops being allowed: one working day after dispatch, read as every clock
+    reads a 1-working-day limit (to the end of the next working day), as for grid events."""
+    return limit_ends(assigned_at, 1, LimitUnit.WORKING_DAYS)
 
 
 def max_send_backs() -> int:

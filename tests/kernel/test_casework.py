@@ -288,3 +288,15 @@ def test_only_concrete_case_models_can_be_registered():
 
 def test_the_index_check_is_quiet_for_models_that_have_the_index():
     assert [m for m in checks.run_checks(tags=[checks.Tags.models]) if m.id == "casework.W001"] == []
+
+
+def test_a_window_that_is_not_a_clock_ends_as_a_clock_would():
+    """limit_ends: one working day from the afternoon of Wednesday 30 September 2026, the eve of National
+    Day (1–7 October off), runs to the end of Thursday 8 October; a calendar day to the end of 1 October."""
+    from township.casework.clock import limit_ends
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    eve = datetime(2026, 9, 30, 16, 0, tzinfo=shanghai)
+    assert limit_ends(eve, 1, LimitUnit.WORKING_DAYS) == datetime(2026, 10, 9, 0, 0, tzinfo=shanghai)
+    assert limit_ends(eve, 1, LimitUnit.CALENDAR_DAYS) == datetime(2026, 10, 2, 0, 0, tzinfo=shanghai)
+    assert limit_ends(eve, 2, LimitUnit.CLOCK_HOURS) == datetime(2026, 9, 30, 18, 0, tzinfo=shanghai)

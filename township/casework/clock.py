@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.utils import timezone
@@ -34,6 +35,7 @@ __all__ = [
     "Remaining",
     "current_level",
     "extend_clock",
+    "limit_ends",
     "pause_clock",
     "remaining",
     "resume_clock",
@@ -103,6 +105,20 @@ def _advance(case: CaseClock, day_or_instant, amount) -> datetime:
     if case.limit_unit == LimitUnit.WORKING_DAYS:
         return _end_of_day(schedule.add_working_days(day_or_instant, amount))
     return _end_of_day(day_or_instant + timedelta(days=amount))
+
+
+def limit_ends(start: datetime, value: int, unit) -> datetime:
+    """The instant a limit of `value` `unit`s begun at `start` runs out, read as every clock reads it:
+    day limits end at midnight after the last day counted (a 1-working-day limit from a Friday afternoon
+    runs to the end of Monday), hour limits after that many (working or clock) hours. For a window that is
+    not a case's own clock: how long a send-back stays open, say."""
+    unit = _unit(unit)
+    value = _whole_number(value, gettext("time limit"))
+    start = _instant(start)
+    probe = SimpleNamespace(limit_unit=unit)  # _advance reads only the unit
+    if unit in HOUR_UNITS:
+        return _advance(probe, start, value)
+    return _advance(probe, timezone.localdate(start), value)
 
 
 def _set_yellow(case: CaseClock) -> None:

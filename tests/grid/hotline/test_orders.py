@@ -162,8 +162,9 @@ def test_only_the_unit_signs_and_only_the_centre_dispatches(town):
         )
 
 
-def test_a_send_back_is_possible_until_the_same_time_the_next_working_day(town):
-    # dispatched on Friday 4 December at 16:00: until Monday 7 December 16:00
+def test_a_send_back_is_possible_until_the_end_of_the_next_working_day(town):
+    # dispatched on Friday 4 December at 16:00: one working day, as every clock reads it, runs to the end
+    # of Monday 7 December (as for grid events)
     order = received(town, at=local(2026, 12, 4, 9, 0))
     order = hotline.dispatch_order(
         order=order, department=town["unit"], by=town["centre"], at=local(2026, 12, 4, 16, 0)
@@ -174,7 +175,7 @@ def test_a_send_back_is_possible_until_the_same_time_the_next_working_day(town):
             by=town["officer"],
             reason="remit",
             explanation="属市场监管",
-            at=local(2026, 12, 7, 16, 1),
+            at=local(2026, 12, 8, 0, 1),
         )
     order = hotline.send_back_order(
         order=order,
@@ -182,7 +183,7 @@ def test_a_send_back_is_possible_until_the_same_time_the_next_working_day(town):
         reason="remit",
         explanation="《食品安全法》第六条：属市场监管所职责",
         suggested_department=town["other_unit"],
-        at=local(2026, 12, 7, 15, 59),
+        at=local(2026, 12, 7, 23, 59),
     )
     assert order.status == S.RETURNED and order.return_count == 1
     [record] = HotlineSendBack.objects.all()
