@@ -12,6 +12,7 @@ import mimetypes
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,9 +62,9 @@ from township.casework.workflow import lock, transition
 from township.documents.services import revoke_document
 from township.errors import DomainError
 from township.identifiers import mask_id_number, normalise, validate_id_number
-from township.org.models import person_name
+from township.org.models import Department, person_name
 from township.org.roles import Role, has_role
-from township.org.scope import in_scope
+from township.org.scope import ScopeKind, data_scope, in_scope
 
 S = CaseStatus
 OPEN_INVESTIGATION = (S.INVESTIGATING, S.PROPOSED, S.NOTIFIED, S.HEARING, S.HEARD)
@@ -386,6 +387,71 @@ def extend_clue_check(*, case, by, reason: str, at=None) -> EnforcementCase:
     return case
 
 
+def enforcement_units(township) -> set[int]:
+    """The township's enforcement bureau (settings.ENFORCEMENT_BUREAU_CODE) and every unit below it."""
+    units = set(
+        Department.objects.filter(
+            township=township, code=settings.ENFORCEMENT_BUREAU_CODE, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    frontier = set(units)
+    while frontier:
+        frontier = (
+            set(
+                Department.objects.filter(parent_id__in=frontier, is_active=True).values_list("pk", flat=True)
+            )
+            - units
+        )
+        units |= frontier
+    return units
+
+
+def pass_to_squad(*, case, squad, by, lead=None, note: str = "", at=None) -> EnforcementCase:
+    """The head passes a clue (typically one another loop handed to the bureau) to a squad of the
+    bureau, whose officers then see and work it; with `lead`, that officer of the squad is assigned as
+    the lead. Officers assigned before who do not work in the squad are withdrawn from the clue. Passing
+    it again to the same squad changes nothing."""
+    at = _now(at)
+    note = str(note or "").replace("\x00", "").strip()[:300]
+    with transaction.atomic():
+        case = lock(case)
+        _require_head(by, case)
+        if case.status != S.CLUE:
+            raise CaseError(
+                _("Only a clue still being checked can be passed to a squad; this one is “%(state)s”.")
+                % {"state": case.get_status_display()},
+                code="conflict",
+            )
+        if squad is None or squad.pk not in enforcement_units(case.township_id):
+            message = _("Choose a squad of this township's enforcement bureau.")
+            raise CaseError(message, field_errors={"squad": [message]})
+        scope = data_scope(by)
+        if scope.kind == ScopeKind.DEPARTMENT and squad.pk not in scope.department_ids:
+            message = _("%(squad)s is not one of the units you direct.") % {"squad": squad.name}
+            raise CaseError(message, field_errors={"squad": [message]}, code="out_of_scope")
+        if case.department_id != squad.pk:
+            before = case.department.name
+            case.department = squad
+            transition(
+                case,
+                to=S.CLUE,
+                actor=by,
+                action="pass-to-squad",
+                note=f"{before} → {squad.name}" + (f" · {note}" if note else ""),
+                at=at,
+            )
+            case.save()
+            for assignment in case.officers.filter(is_active=True).select_related("officer"):
+                if not in_scope(case, assignment.officer):
+                    assignment.is_active = False
+                    assignment.save(update_fields=["is_active"])
+                    _label(case, "withdraw-officer", by=by, note=person_name(assignment.officer), at=at)
+        if lead is not None:
+            _assign(case, lead, by=by, is_lead=True, at=at)
+        _save(case)
+    return case
+
+
 # --- officers and recusal --------------------------------------------------------------------------
 
 
@@ -402,39 +468,40 @@ def assign_officer(*, case, officer, by, is_lead: bool = False, at=None) -> Case
         )
         if case.status not in (S.CLUE, S.REGISTRATION_PENDING, *OPEN_INVESTIGATION):
             raise CaseError(_("Officers can no longer be assigned at this stage."))
-        profile = getattr(officer, "staff_profile", None)
-        if (
-            profile is None
-            or profile.township_id != case.township_id
-            or not has_role(officer, Role.ENFORCEMENT_OFFICER)
-        ):
-            raise CaseError(
-                _("%(name)s is not an enforcement officer of this township.") % {"name": person_name(officer)}
-            )
-        if not in_scope(case, officer):
-            raise CaseError(
-                _("%(name)s does not work in this case's squad.") % {"name": person_name(officer)}
-            )
-        credential = valid_credential(officer, timezone.localdate(at))
-        if credential is None:
-            raise CaseError(
-                _(
-                    "%(name)s holds no valid enforcement ID; only qualified officers may handle a case (art. 42)."
-                )
-                % {"name": person_name(officer)}
-            )
-        if case.recusals.filter(officer=officer, outcome=RecusalOutcome.GRANTED).exists():
-            raise CaseError(
-                _("%(name)s has withdrawn from this case (recusal).") % {"name": person_name(officer)}
-            )
-        assignment, created = CaseOfficer.objects.get_or_create(
-            case=case,
-            officer=officer,
-            defaults={"credential": credential, "is_lead": is_lead, "assigned_at": at},
+        return _assign(case, officer, by=by, is_lead=is_lead, at=at)
+
+
+def _assign(case, officer, *, by, is_lead: bool, at) -> CaseOfficer:
+    """Assign `officer` to the locked case: an officer of its township and squad with a valid ID."""
+    profile = getattr(officer, "staff_profile", None)
+    if (
+        profile is None
+        or profile.township_id != case.township_id
+        or not has_role(officer, Role.ENFORCEMENT_OFFICER)
+    ):
+        raise CaseError(
+            _("%(name)s is not an enforcement officer of this township.") % {"name": person_name(officer)}
         )
-        if created:
-            _label(case, "assign-officer", by=by, note=f"{person_name(officer)} {credential.number}", at=at)
-            _save(case)
+    if not in_scope(case, officer):
+        raise CaseError(_("%(name)s does not work in this case's squad.") % {"name": person_name(officer)})
+    credential = valid_credential(officer, timezone.localdate(at))
+    if credential is None:
+        raise CaseError(
+            _("%(name)s holds no valid enforcement ID; only qualified officers may handle a case (art. 42).")
+            % {"name": person_name(officer)}
+        )
+    if case.recusals.filter(officer=officer, outcome=RecusalOutcome.GRANTED).exists():
+        raise CaseError(
+            _("%(name)s has withdrawn from this case (recusal).") % {"name": person_name(officer)}
+        )
+    assignment, created = CaseOfficer.objects.get_or_create(
+        case=case,
+        officer=officer,
+        defaults={"credential": credential, "is_lead": is_lead, "assigned_at": at},
+    )
+    if created:
+        _label(case, "assign-officer", by=by, note=f"{person_name(officer)} {credential.number}", at=at)
+        _save(case)
     return assignment
 
 

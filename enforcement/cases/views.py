@@ -28,6 +28,7 @@ from enforcement.models.cases import REVIEW_POINTS, WORKFLOW, CaseStatus, Enforc
 from township.casework.clock import remaining
 from township.casework.deadlines import deadlines_for
 from township.casework.display import Audience, timeline_rows
+from township.casework.registry import case_type_of
 from township.documents.models import IssuedDocument
 from township.errors import DomainError, add_to_form
 from township.fields import parse_pk
@@ -149,6 +150,17 @@ def _run_suspension(request, case, data):
 
 OPEN = (S.INVESTIGATING, S.PROPOSED, S.NOTIFIED, S.HEARING, S.HEARD)
 STEPS = [
+    Step(
+        "pass-to-squad",
+        gettext_lazy("Pass to a squad"),
+        f.SquadForm,
+        (HEAD,),
+        (S.CLUE,),
+        lambda r, c, d: services.pass_to_squad(
+            case=c, squad=d["squad"], lead=d.get("lead"), note=d.get("note") or "", by=r.user
+        ),
+        "case",
+    ),
     Step(
         "assign",
         gettext_lazy("Assign an officer"),
@@ -431,6 +443,21 @@ def _offered(step, case, user) -> bool:
     return user.is_superuser or has_role(user, *step.roles)
 
 
+def _source_link(case) -> tuple[str, str] | None:
+    """The record the clue came from (a grid event, a hotline order, an inspection task): its number and
+    its page (which checks its own scope), so the link is kept both ways."""
+    if case.source_type_id is None:
+        return None
+    record = case.source_type.get_all_objects_for_this_type(pk=case.source_id).first()
+    if record is None:
+        return None
+    try:
+        url = case_type_of(record).url_for(record.pk)
+    except LookupError:
+        url = ""
+    return str(getattr(record, "number", "") or record), url
+
+
 def _case_context(request, case, failed=None):
     now = timezone.now()
     steps = []
@@ -458,6 +485,7 @@ def _case_context(request, case, failed=None):
         else [],
         "review_reasons": services.legal_review_reasons(case) if case.current_proposal_id else [],
         "state_label": WORKFLOW.state_label(case.status),
+        "source_link": _source_link(case),
     }
     return context
 
@@ -467,7 +495,12 @@ def _case_context(request, case, failed=None):
 def my_cases(request):
     _require(request, OFFICER, HEAD)
     page = Paginator(selectors.my_cases(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "enforcement/cases/my_cases.html", {"page": page, "now": timezone.now()})
+    new_clues = list(selectors.squad_new_clues(request.user)[:50]) if has_role(request.user, OFFICER) else []
+    return render(
+        request,
+        "enforcement/cases/my_cases.html",
+        {"page": page, "new_clues": new_clues, "now": timezone.now()},
+    )
 
 
 @login_required

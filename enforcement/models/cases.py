@@ -85,6 +85,8 @@ WORKFLOW = Workflow(
     states=CaseStatus,
     error_class=CaseNotPossible,
     moves=[
+        # a clue handed to the bureau by another loop goes to the squad that will check it
+        Move("pass-to-squad", _("Passed to a squad"), sources=[S.CLUE], target=S.CLUE),
         Move(
             "request-registration",
             _("Registration requested"),
@@ -147,6 +149,7 @@ WORKFLOW = Workflow(
         "clue": _("Clue recorded"),
         "check-extended": _("Clue check extended"),
         "assign-officer": _("Officer assigned"),
+        "withdraw-officer": _("Officer withdrawn (no longer in the case's squad)"),
         "recusal": _("Recusal applied for"),
         "recusal-decided": _("Recusal decided"),
         "interview": _("Interview recorded"),
