@@ -148,6 +148,7 @@ WORKFLOW = Workflow(
     labels={
         "clue": _("Clue recorded"),
         "check-extended": _("Clue check extended"),
+        "party": _("Party recorded"),
         "assign-officer": _("Officer assigned"),
         "withdraw-officer": _("Officer withdrawn (no longer in the case's squad)"),
         "recusal": _("Recusal applied for"),
