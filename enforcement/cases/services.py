@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from enforcement.cases import clocks, limits
+from enforcement.cases import clocks
 from enforcement.cases.documents import issue_case_document
 from enforcement.models.cases import (
     REVIEW_POINTS,
@@ -55,8 +55,9 @@ from enforcement.models.cases import (
     SuspensionKind,
 )
 from enforcement.models.power import DiscretionBand, PowerKind, PowerMatterVersion, PowerStatus
+from enforcement.power import rules
 from township.casework import deadlines as kernel
-from township.casework.numbers import next_number, next_serial
+from township.casework.numbers import next_number
 from township.casework.timeline import append_entry
 from township.casework.workflow import lock, transition
 from township.documents.services import revoke_document
@@ -262,7 +263,7 @@ def create_clue(
             case,
             kind="clue-check",
             label=_("Check the clue and decide on registration"),
-            days=limits.CLUE_CHECK_WORKING_DAYS,
+            days=rules.clue_check_limit(township).limit.value,
             at=at,
             actor=by,
         )
@@ -380,7 +381,12 @@ def extend_clue_check(*, case, by, reason: str, at=None) -> EnforcementCase:
         if case.check_extended:
             raise CaseError(_("The clue check has already been extended once."))
         kernel.extend_deadline(
-            case, kind="clue-check", by=limits.CLUE_CHECK_EXTENSION_WORKING_DAYS, actor=by, at=at, note=reason
+            case,
+            kind="clue-check",
+            by=rules.clue_check_limit(case.township_id).extension.value,
+            actor=by,
+            at=at,
+            note=reason,
         )
         case.check_extended = True
         _save(case)
@@ -527,7 +533,7 @@ def _require_two_officers(case, on: date, officers=None) -> None:
                 _("Every officer named must be assigned to the case with a valid enforcement ID.")
             )
         qualified = ids
-    if len(qualified) < limits.MIN_OFFICERS:
+    if len(qualified) < rules.MIN_OFFICERS:
         raise CaseError(
             _(
                 "At least two officers with valid enforcement IDs must be assigned (art. 42); the case has %(count)s."
@@ -908,7 +914,7 @@ def approve_measure(*, measure, by, at=None) -> PreservationMeasure:
                 case,
                 kind=measure.deadline_kind,
                 label=_("Decide on the preserved evidence (7 working days)"),
-                days=limits.PRESERVATION_DECISION_WORKING_DAYS,
+                days=rules.PRESERVATION_DECISION_WORKING_DAYS,
                 at=at,
                 actor=by,
             )
@@ -917,7 +923,7 @@ def approve_measure(*, measure, by, at=None) -> PreservationMeasure:
                 case,
                 kind=measure.deadline_kind,
                 label=_("Sealing or seizure ends (30 days)"),
-                due=clocks.calendar_due(timezone.localdate(at), limits.SEALING_DAYS),
+                due=clocks.calendar_due(timezone.localdate(at), rules.SEALING_DAYS),
                 at=at,
                 actor=by,
             )
@@ -943,9 +949,9 @@ def extend_measure(*, measure, by, at=None) -> PreservationMeasure:
         if deadline is None or deadline.due_at <= at:
             raise CaseError(_("The measure has already run out; it can no longer be extended."))
         due = clocks.calendar_due(
-            timezone.localdate(measure.started_at), limits.SEALING_DAYS + limits.SEALING_EXTENSION_DAYS
+            timezone.localdate(measure.started_at), rules.SEALING_DAYS + rules.SEALING_EXTENSION_DAYS
         )
-        deadline.limit_value += limits.SEALING_EXTENSION_DAYS
+        deadline.limit_value += rules.SEALING_EXTENSION_DAYS
         clocks.sync_due(deadline, due)
         measure.extended = True
         measure.save()
@@ -1136,7 +1142,7 @@ def conclude_investigation(
                 case,
                 kind="service",
                 label=_("Serve the decision (7 working days)"),
-                days=limits.SERVICE_WORKING_DAYS,
+                days=rules.SERVICE_WORKING_DAYS,
                 at=at,
                 actor=by,
             )
@@ -1161,12 +1167,10 @@ def legal_review_reasons(case, proposal: PenaltyProposal | None = None) -> list[
     if case.power_version_id and case.power_version.legal_review_required:
         reasons.append(_("the power list requires it for this matter"))
     if proposal is not None:
-        if proposal.fine + proposal.confiscation >= limits.legal_review_threshold(case):
-            reasons.append(
-                _("the amount reaches %(amount)s yuan")
-                % {"amount": f"{limits.legal_review_threshold(case):,.0f}"}
-            )
-        if any(word in proposal.other_penalties for word in limits.LEGAL_REVIEW_PENALTY_WORDS):
+        threshold = rules.legal_review_threshold_for(case)
+        if threshold is not None and proposal.fine + proposal.confiscation >= threshold:
+            reasons.append(_("the amount reaches %(amount)s yuan") % {"amount": f"{threshold:,.0f}"})
+        if any(word in proposal.other_penalties for word in rules.LEGAL_REVIEW_PENALTY_WORDS):
             reasons.append(_("the penalty stops the business or revokes a licence"))
         if proposal.outside_band:
             reasons.append(_("the penalty is outside the discretion band"))
@@ -1187,8 +1191,8 @@ def hearing_right(case, proposal=None) -> bool:
     proposal = proposal or case.current_proposal
     if proposal is None:
         return False
-    return proposal.fine + proposal.confiscation >= limits.hearing_threshold(case) or any(
-        word in proposal.other_penalties for word in limits.HEARING_PENALTY_WORDS
+    return rules.hearing_threshold_for(case).applies_to(proposal.fine + proposal.confiscation) or any(
+        word in proposal.other_penalties for word in rules.HEARING_PENALTY_WORDS
     )
 
 
@@ -1223,7 +1227,7 @@ def record_legal_review(*, case, by, findings: dict, outcome: str, opinion: str,
         credential = valid_credential(by, timezone.localdate(at), CredentialKind.LEGAL_REVIEW)
         if credential is None:
             raise CaseError(_("You hold no valid legal-reviewer appointment."), code="reviewer")
-        since = parse_date(limits.FIRST_TIME_REVIEWER_SINCE)
+        since = parse_date(rules.FIRST_TIME_REVIEWER_SINCE)
         if (
             credential.first_appointed_on
             and credential.first_appointed_on >= since
@@ -1351,7 +1355,7 @@ def serve_advance_notice(
                 case,
                 kind="hearing-request",
                 label=_("Party may request a hearing (5 working days)"),
-                days=limits.HEARING_REQUEST_WORKING_DAYS,
+                days=rules.HEARING_REQUEST_WORKING_DAYS,
                 at=served_at,
                 actor=by,
             )
@@ -1360,7 +1364,7 @@ def serve_advance_notice(
 
 
 def hearing_request_last_day(case) -> date:
-    return clocks.working_due(timezone.localdate(case.notice_served_at), limits.HEARING_REQUEST_WORKING_DAYS)
+    return clocks.working_due(timezone.localdate(case.notice_served_at), rules.HEARING_REQUEST_WORKING_DAYS)
 
 
 def record_waiver(*, case, by, at=None) -> EnforcementCase:
@@ -1448,7 +1452,7 @@ def notify_hearing(
                 _("The presider must not be an officer who investigated the case (art. 64)."),
                 field_errors={"presider": [_("An investigator.")]},
             )
-        earliest = clocks.working_due(timezone.localdate(notified_at), limits.HEARING_NOTICE_WORKING_DAYS)
+        earliest = clocks.working_due(timezone.localdate(notified_at), rules.HEARING_NOTICE_WORKING_DAYS)
         if timezone.localdate(scheduled_at) < earliest:
             raise CaseError(
                 _(
@@ -1591,15 +1595,14 @@ def extend_decision_limit(*, case, by, days: int, reason: str, at=None) -> Enfor
                 code="expired",
             )
         total = case.decision_extension_days + days
-        allowed = limits.DECISION_EXTENSION_DAYS + sum(
-            case.discussions.values_list("extension_days", flat=True)
-        )
+        head_days = rules.head_extension_days(case.township_id)
+        allowed = head_days + sum(case.discussions.values_list("extension_days", flat=True))
         if total > allowed:
             raise CaseError(
                 _(
                     "The head may extend the decision limit by %(head)s days; beyond that (here %(total)s days in all) only as far as a collective discussion of the case decided."
                 )
-                % {"head": limits.DECISION_EXTENSION_DAYS, "total": total},
+                % {"head": head_days, "total": total},
                 code="extension_limit",
             )
         case.decision_extension_days = total
@@ -1717,15 +1720,16 @@ def decide_penalty(*, case, by, at=None) -> EnforcementCase:
             case,
             kind="service",
             label=_("Serve the decision (7 working days)"),
-            days=limits.SERVICE_WORKING_DAYS,
+            days=rules.SERVICE_WORKING_DAYS,
             at=at,
             actor=by,
         )
+        publication = rules.publication_limit(case.township_id)
         clocks.open_working_deadline(
             case,
             kind="publication",
-            label=_("Publish the decision (7 working days)"),
-            days=limits.PUBLICATION_WORKING_DAYS,
+            label=_("Publish the decision (%(days)s working days)") % {"days": publication.value},
+            days=publication.value,
             at=at,
             actor=by,
         )
@@ -1733,15 +1737,19 @@ def decide_penalty(*, case, by, at=None) -> EnforcementCase:
     return case
 
 
+# the cases' names of their numbered documents -> the legal configuration's document types
+DOCUMENT_TYPES = {"decision": "penalty_decision", "no_penalty": "no_penalty_decision"}
+
+
 def official_number(case, kind: str, at) -> str:
-    """The GB/T 9704 number of a document (青综执罚〔2026〕12号): own sequence per organ, type and year."""
-    year = timezone.localtime(at).year
-    serial = next_serial(township=case.township, series=f"ZF-{kind}"[:10], year=year)
-    return limits.DOCUMENT_NUMBER_FORMAT.format(
-        organ=limits.organ_code(case.township),
-        type=limits.DOCUMENT_TYPE_CODES[kind],
-        year=year,
-        serial=serial,
+    """The GB/T 9704 number of a document (青综执罚〔2026〕12号), in the township's configured format:
+    taken inside the issuing transaction, so a refused step gives its number back."""
+    serial = case.number.rsplit("-", 1)[-1]
+    return rules.next_document_number(
+        township=case.township,
+        document_type=DOCUMENT_TYPES.get(kind, kind),
+        at=at,
+        case_serial=int(serial) if serial.isdigit() else None,
     )
 
 
@@ -1777,7 +1785,7 @@ def serve_decision(
                 _("Give the date the public notice was published."),
                 field_errors={"published_on": [_("Required.")]},
             )
-        deemed = clocks.calendar_due(published_on, limits.PUBLIC_NOTICE_SERVICE_DAYS)
+        deemed = clocks.calendar_due(published_on, rules.PUBLIC_NOTICE_SERVICE_DAYS)
         served_at = clocks.end_of_day(deemed) - timedelta(seconds=1)
     served_at = served_at or at
     with transaction.atomic():
@@ -1933,7 +1941,7 @@ def apply_to_court(*, case, by, applied_on: date, at=None) -> EnforcementCase:
             raise CaseError(_("Only an unpaid served decision goes to the court."))
         if case.reminder_served_on is None:
             raise CaseError(_("Serve a reminder first (行政强制法 art. 54)."))
-        earliest = clocks.working_due(case.reminder_served_on, limits.REMINDER_WORKING_DAYS)
+        earliest = clocks.working_due(case.reminder_served_on, rules.REMINDER_WORKING_DAYS)
         if applied_on <= earliest:
             raise CaseError(
                 _("The reminder gives the party 10 working days, until %(day)s.")
@@ -2042,11 +2050,13 @@ def revoke_decision(*, case, by, reason: str, at=None) -> EnforcementCase:
         for kind in ("service", "publication", "payment"):
             kernel.close_deadline(case, kind=kind, at=at, actor=by)
         if Publication.objects.filter(case=case, withdrawn_at__isnull=True).exists():
+            withdrawal = rules.withdrawal_limit(case.township_id)
             clocks.open_working_deadline(
                 case,
                 kind="withdrawal",
-                label=_("Withdraw the published decision (3 working days)"),
-                days=limits.WITHDRAWAL_WORKING_DAYS,
+                label=_("Withdraw the published decision (%(days)s working days)")
+                % {"days": withdrawal.value},
+                days=withdrawal.value,
                 at=at,
                 actor=by,
             )
@@ -2187,7 +2197,7 @@ def decide_on_the_spot(
         case.refresh_from_db()
         _check_power_version(case, power_version)
         case.power_version = power_version
-        limit = limits.SUMMARY_FINE_ORGANISATION if case.is_organisation else limits.SUMMARY_FINE_PERSON
+        limit = rules.summary_procedure_max_fine(case.township_id, rules.party_type_of(case))
         if not warning and not fine:
             raise CaseError(_("The summary procedure gives a warning or a fine."))
         if fine > limit:
@@ -2244,7 +2254,7 @@ def decide_on_the_spot(
             case,
             kind="filing",
             label=_("File the on-the-spot decision with the bureau"),
-            days=limits.SUMMARY_FILING_WORKING_DAYS,
+            days=rules.SUMMARY_FILING_WORKING_DAYS,
             at=at,
             actor=by,
         )

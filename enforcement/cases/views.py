@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from enforcement.cases import forms as f
-from enforcement.cases import limits, selectors, services
+from enforcement.cases import selectors, services
 from enforcement.cases.clocks import limitation_last_day
 from enforcement.models.cases import REVIEW_POINTS, WORKFLOW, CaseStatus, EnforcementCase, EvidenceItem
+from enforcement.power import rules
 from township.casework.clock import remaining
 from township.casework.deadlines import deadlines_for
 from township.casework.display import Audience, timeline_rows
@@ -682,4 +683,12 @@ def public_decisions(request, township_code=None):
 @require_GET
 def public_procedure(request):
     """The enforcement procedure, the bases and the remedies (事前公开)."""
+    limits = {
+        "hearing_request_days": rules.HEARING_REQUEST_WORKING_DAYS,
+        "decision_days": rules.decision_days(),
+        "service_days": rules.SERVICE_WORKING_DAYS,
+        "payment_days": rules.PAYMENT_DAYS,
+        "review_days": rules.REVIEW_DAYS,
+        "litigation_months": rules.LITIGATION_MONTHS,
+    }
     return render(request, "enforcement/cases/public_procedure.html", {"limits": limits})

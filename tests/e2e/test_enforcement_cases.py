@@ -203,7 +203,7 @@ def test_an_officer_takes_a_grid_reported_clue_to_a_published_decision_at_phone_
     open_step(head, "decide").locator("button[type=submit]").click()
     expect(head.locator("#case-state")).to_have_attribute("data-state", "decided")
     case.refresh_from_db()
-    assert case.decision_number == f"QS综执罚〔{timezone.localdate().year}〕1号"
+    assert case.decision_number == f"青综执罚〔{timezone.localdate().year}〕1号"
 
     # the PDFs: text, and the QR code's verification page opened in the browser
     notice = IssuedDocument.objects.get(doc_type="enf_notice", object_id=case.pk)
