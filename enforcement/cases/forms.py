@@ -3,9 +3,12 @@ the services check the law."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.cases.services import enforcement_units
@@ -384,6 +387,35 @@ class PaymentForm(NoNulForm):
     amount = forms.DecimalField(
         label=_("Amount on the receipt (yuan)"), min_value=0, max_digits=12, decimal_places=2
     )
+
+
+class InstalmentsForm(NoNulForm):
+    """The approved instalments, one a line: "2026-12-15 1000" (the service checks dates and the total)."""
+
+    schedule = forms.CharField(
+        label=_("Instalments, one a line: date and amount"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-12-15 1000\n2027-01-15 2000"}),
+    )
+    reason = text_field(_("Reasons"))
+
+    def clean_schedule(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["schedule"].splitlines(), start=1):
+            parts = line.replace(",", " ").replace("，", " ").split()
+            if not parts:
+                continue
+            day = parse_date(parts[0]) if len(parts) == 2 else None
+            try:
+                amount = Decimal(parts[1]) if day else None
+            except InvalidOperation:
+                amount = None
+            if day is None or amount is None or not amount.is_finite():
+                raise ValidationError(
+                    _("Line %(n)s: write a date (YYYY-MM-DD) and an amount in yuan.") % {"n": number}
+                )
+            rows.append((day, amount))
+        return rows
 
 
 class DeferralForm(NoNulForm):

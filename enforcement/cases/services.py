@@ -41,6 +41,7 @@ from enforcement.models.cases import (
     MeasureStatus,
     OfficerCredential,
     PartyKind,
+    PaymentInstalment,
     PenaltyProposal,
     PreservationMeasure,
     Procedure,
@@ -1833,13 +1834,27 @@ def serve_decision(
     return record
 
 
+def _late_fee_pauses(case) -> list[tuple[date, date | None]]:
+    return [(s.started_on, s.ended_on) for s in case.suspensions.all() if s.kind in clocks.LATE_FEE_PAUSES]
+
+
 def late_fee_on(case, on: date) -> Decimal:
+    """The late fee owed on `on`: on the whole fine after `pay_by`; with instalments, on each unpaid
+    instalment after its own day (each capped at its amount, so the total never exceeds the fine)."""
     if case.pay_by is None:
         return Decimal("0.00")
-    excluded = [
-        (s.started_on, s.ended_on) for s in case.suspensions.all() if s.kind in clocks.LATE_FEE_PAUSES
-    ]
+    excluded = _late_fee_pauses(case)
+    instalments = [i for i in case.instalments.all() if i.paid_on is None]
+    if instalments:
+        return sum(
+            (clocks.late_fee(fine=i.amount, pay_by=i.due_on, on=on, excluded=excluded) for i in instalments),
+            Decimal("0.00"),
+        )
     return clocks.late_fee(fine=case.fine_amount, pay_by=case.pay_by, on=on, excluded=excluded)
+
+
+def next_instalment(case) -> PaymentInstalment | None:
+    return case.instalments.filter(paid_on__isnull=True).order_by("sequence").first()
 
 
 def record_payment(*, case, by, paid_on: date, amount, at=None) -> EnforcementCase:
@@ -1862,6 +1877,9 @@ def record_payment(*, case, by, paid_on: date, amount, at=None) -> EnforcementCa
                 _("The payment date must lie between service and today."),
                 field_errors={"paid_on": [_("Out of range.")]},
             )
+        instalment = next_instalment(case)
+        if instalment is not None:
+            return _record_instalment(case, instalment, by=by, paid_on=paid_on, amount=amount, at=at)
         fee = late_fee_on(case, paid_on)
         due = case.fine_amount + fee
         if amount != due:
@@ -1887,6 +1905,124 @@ def record_payment(*, case, by, paid_on: date, amount, at=None) -> EnforcementCa
     return case
 
 
+def _record_instalment(case, instalment, *, by, paid_on: date, amount: Decimal, at) -> EnforcementCase:
+    """One instalment's receipt: its amount plus its own late fee; the last one settles the fine."""
+    fee = clocks.late_fee(
+        fine=instalment.amount, pay_by=instalment.due_on, on=paid_on, excluded=_late_fee_pauses(case)
+    )
+    due = instalment.amount + fee
+    if amount != due:
+        raise CaseError(
+            _(
+                "On %(day)s instalment %(n)s comes to %(due)s yuan (instalment %(amount_due)s + late fee %(fee)s); the receipt says %(amount)s."
+            )
+            % {
+                "day": date_format(paid_on, "DATE_FORMAT"),
+                "n": instalment.sequence,
+                "due": f"{due:,.2f}",
+                "amount_due": f"{instalment.amount:,.2f}",
+                "fee": f"{fee:,.2f}",
+                "amount": f"{amount:,.2f}",
+            },
+            code="amount",
+            field_errors={"amount": [_("Does not match.")]},
+        )
+    instalment.paid_on, instalment.paid_amount, instalment.late_fee_paid = paid_on, amount, fee
+    instalment.save(update_fields=["paid_on", "paid_amount", "late_fee_paid"])
+    _label(
+        case,
+        "payment",
+        by=by,
+        note=_("Instalment %(n)s: %(amount)s") % {"n": instalment.sequence, "amount": f"{amount:,.2f}"},
+        at=at,
+    )
+    following = next_instalment(case)
+    if following is None:
+        paid = list(case.instalments.all())
+        case.paid_on = paid_on
+        case.paid_amount = sum((i.paid_amount for i in paid), Decimal("0.00"))
+        case.late_fee_paid = sum((i.late_fee_paid for i in paid), Decimal("0.00"))
+        kernel.close_deadline(case, kind="payment", at=at, actor=by)
+        kernel.close_deadline(case, kind="court-application", at=at, actor=by)
+    else:
+        deadline = clocks.open_deadline_of(case, "payment")
+        if deadline is not None:
+            deadline.limit_value = (following.due_on - timezone.localdate(deadline.clock_started_at)).days
+            clocks.sync_due(deadline, following.due_on)
+    _save(case)
+    return case
+
+
+def _schedule(schedule) -> list[tuple[date, Decimal]]:
+    rows = []
+    for row in schedule or ():
+        try:
+            day, amount = row
+        except (TypeError, ValueError):
+            day, amount = None, None
+        if not isinstance(day, date):
+            message = _("Each instalment needs a date and an amount.")
+            raise CaseError(message, field_errors={"schedule": [message]})
+        rows.append((day, _money(amount, "schedule")))
+    return rows
+
+
+def approve_instalments(*, case, by, schedule, reason: str, at=None) -> EnforcementCase:
+    """分期缴纳罚款 (art. 66) on the party's application, approved by the head: `schedule` is the list of
+    (due date, amount), at least two, on rising dates from today, adding up to the fine exactly. Applied
+    for within the payment period; each instalment's late fee runs only after its own day (art. 72); the
+    fine counts as paid when the last one is. Approving the same schedule again changes nothing."""
+    at = _now(at)
+    reason = _text(reason, "reason", _("Give the reason for paying in instalments."))
+    rows = _schedule(schedule)
+    with transaction.atomic():
+        case = lock(case)
+        _require_head(by, case)
+        existing = [(i.due_on, i.amount) for i in case.instalments.all()]
+        if existing:
+            if existing == rows:
+                return case
+            raise CaseError(
+                _("Payment in instalments has already been approved for this fine."), code="conflict"
+            )
+        if case.status != S.SERVED or case.paid_on or case.pay_by is None or case.fine_amount <= 0:
+            raise CaseError(_("Only an unpaid fine can be paid in instalments."))
+        today = timezone.localdate(at)
+        if today > case.pay_by:
+            raise CaseError(
+                _("The payment period has already run out; instalments are applied for before it ends.")
+            )
+        message = None
+        if len(rows) < 2:
+            message = _("Give at least two instalments.")
+        elif rows[0][0] < today or any(b[0] <= a[0] for a, b in zip(rows, rows[1:], strict=False)):
+            message = _("The instalments fall on rising dates, the first today or later.")
+        elif any(amount <= 0 for _day, amount in rows):
+            message = _("Every instalment is more than zero.")
+        elif sum(amount for _day, amount in rows) != case.fine_amount:
+            message = _("The instalments add up to %(total)s yuan, not the fine of %(fine)s yuan.") % {
+                "total": f"{sum(amount for _day, amount in rows):,.2f}",
+                "fine": f"{case.fine_amount:,.2f}",
+            }
+        if message:
+            raise CaseError(message, field_errors={"schedule": [message]})
+        PaymentInstalment.objects.bulk_create(
+            PaymentInstalment(
+                case=case, sequence=n, due_on=day, amount=amount, approved_by=by, approved_at=at
+            )
+            for n, (day, amount) in enumerate(rows, start=1)
+        )
+        case.pay_by = rows[-1][0]
+        deadline = clocks.open_deadline_of(case, "payment")
+        if deadline is not None:
+            deadline.limit_value = (rows[0][0] - timezone.localdate(deadline.clock_started_at)).days
+            clocks.sync_due(deadline, rows[0][0])
+        plan = "; ".join(f"{date_format(day, 'DATE_FORMAT')} {amount:,.2f}" for day, amount in rows)
+        _label(case, "instalments", by=by, note=f"{plan} — {reason}"[:500], at=at)
+        _save(case)
+    return case
+
+
 def approve_deferral(*, case, by, until: date, reason: str, at=None) -> EnforcementCase:
     """延期缴纳罚款 (art. 66) on the party's application, approved by the head: the fine is due by `until`,
     and late fees run only after it (art. 72)."""
@@ -1897,6 +2033,10 @@ def approve_deferral(*, case, by, until: date, reason: str, at=None) -> Enforcem
         _require_head(by, case)
         if case.status != S.SERVED or case.paid_on or case.pay_by is None:
             raise CaseError(_("Only an unpaid fine can be deferred."))
+        if case.instalments.exists():
+            raise CaseError(
+                _("This fine is paid in instalments; it cannot also be deferred."), code="conflict"
+            )
         if not isinstance(until, date) or until <= case.pay_by:
             raise CaseError(
                 _("The new date must come after %(day)s.") % {"day": date_format(case.pay_by, "DATE_FORMAT")},
@@ -1947,7 +2087,9 @@ def apply_to_court(*, case, by, applied_on: date, at=None) -> EnforcementCase:
                 _("The reminder gives the party 10 working days, until %(day)s.")
                 % {"day": date_format(earliest, "DATE_FORMAT")}
             )
-        start, end = clocks.court_application_window(timezone.localdate(case.served_at))
+        served_on = timezone.localdate(case.served_at)
+        deferred = case.pay_by if case.pay_by and case.pay_by > clocks.payment_due_date(served_on) else None
+        start, end = clocks.court_application_window(served_on, deferred_until=deferred)
         if not start <= applied_on <= end:
             raise CaseError(
                 _("The court can be asked from %(start)s to %(end)s.")

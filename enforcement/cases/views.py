@@ -374,6 +374,16 @@ STEPS = [
         lambda r, c, d: services.record_payment(case=c, by=r.user, paid_on=d["paid_on"], amount=d["amount"]),
     ),
     Step(
+        "instalments",
+        gettext_lazy("Approve payment in instalments"),
+        f.InstalmentsForm,
+        (HEAD,),
+        (S.SERVED,),
+        lambda r, c, d: services.approve_instalments(
+            case=c, by=r.user, schedule=d["schedule"], reason=d["reason"]
+        ),
+    ),
+    Step(
         "request-closing",
         gettext_lazy("Request closing"),
         f.ReasonForm,
@@ -439,6 +449,8 @@ def _offered(step, case, user) -> bool:
         return False
     if step.name == "file" and (case.procedure != "summary" or case.filed_at):
         return False
+    if step.name == "instalments" and (case.paid_on or case.fine_amount <= 0):
+        return False
     if step.name == "publish" and (case.decided_proposal_id is None or hasattr(case, "publication")):
         return False
     return user.is_superuser or has_role(user, *step.roles)
@@ -487,6 +499,7 @@ def _case_context(request, case, failed=None):
         "review_reasons": services.legal_review_reasons(case) if case.current_proposal_id else [],
         "state_label": WORKFLOW.state_label(case.status),
         "source_link": _source_link(case),
+        "instalments": list(case.instalments.all()),
     }
     return context
 
