@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
@@ -64,6 +66,7 @@ from township.casework.workflow import lock, transition
 from township.documents.services import revoke_document
 from township.errors import DomainError
 from township.identifiers import mask_id_number, normalise, validate_id_number
+from township.notify.services import notify_inbox
 from township.org.models import Department, person_name
 from township.org.roles import Role, has_role
 from township.org.scope import ScopeKind, data_scope, in_scope
@@ -456,7 +459,31 @@ def pass_to_squad(*, case, squad, by, lead=None, note: str = "", at=None) -> Enf
         if lead is not None:
             _assign(case, lead, by=by, is_lead=True, at=at)
         _save(case)
+        _tell_the_squad(case, squad, lead=lead)
     return case
+
+
+def _tell_the_squad(case, squad, *, lead=None) -> None:
+    """The lead officer, else every officer of the squad, finds the clue in their inbox (once each)."""
+    users = (
+        [lead]
+        if lead is not None
+        else get_user_model().objects.filter(
+            staff_profile__department=squad,
+            groups__name=str(Role.ENFORCEMENT_OFFICER),
+            is_active=True,
+        )
+    )
+    title = _("Clue %(number)s passed to %(squad)s") % {"number": case.number, "squad": squad.name}
+    for user in users:
+        notify_inbox(
+            user=user,
+            title=title,
+            body=case.summary[:300],
+            url=reverse("enforcement-case", args=[case.pk]),
+            key=f"enf-squad:{case.pk}:{squad.pk}:{user.pk}",
+            township=case.township,
+        )
 
 
 # --- officers and recusal --------------------------------------------------------------------------

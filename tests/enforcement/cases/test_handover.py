@@ -124,10 +124,15 @@ def test_a_clue_passed_without_a_lead_shows_as_a_new_clue_of_the_squad_only(worl
 
 
 def test_passing_again_to_the_same_squad_writes_nothing_new(world, handed_over):
+    from township.notify.models import InboxItem  # noqa: PLC0415 - only here
+
     _event, case, _centre = handed_over
     services.pass_to_squad(case=case, squad=world.squad, by=world.head)
     services.pass_to_squad(case=case, squad=world.squad, by=world.head)
     assert actions(case).count("pass-to-squad") == 1
+    # every officer of the squad is told once; the other squad is not
+    told = set(InboxItem.objects.filter(title__contains=case.number).values_list("user_id", flat=True))
+    assert told == {world.officer.pk, world.officer2.pk, world.officer3.pk}
 
 
 def test_only_a_head_over_the_squad_may_pass_the_clue(world, handed_over):
