@@ -9,6 +9,7 @@ from enforcement.models.cases import (
     EnforcementCase,
     EvidenceItem,
     OfficerCredential,
+    PaymentInstalment,
     Publication,
 )
 from township.org.admin import ReadOnlyScopedAdmin, ScopedAdmin
@@ -36,6 +37,17 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
+class InstalmentInline(admin.TabularInline):
+    model = PaymentInstalment
+    fields = ["sequence", "due_on", "amount", "paid_on", "paid_amount", "late_fee_paid", "approved_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(EnforcementCase)
 class EnforcementCaseAdmin(ReadOnlyScopedAdmin):
     list_display = ["number", "status", "department", "party", "next_due_at"]
@@ -43,7 +55,7 @@ class EnforcementCaseAdmin(ReadOnlyScopedAdmin):
     search_fields = ["number", "decision_number"]
     list_select_related = ["department", "entity"]
     exclude = ["person_id_number", "person_phone"]
-    inlines = [OfficerInline, EvidenceInline]
+    inlines = [OfficerInline, EvidenceInline, InstalmentInline]
 
     @admin.display(description=_("party"))
     def party(self, obj):

@@ -4,11 +4,13 @@ message). Personal data is masked. Published decisions are public."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -27,6 +29,7 @@ from township.api_schema import ErrorSerializer
 from township.casework.clock import remaining
 from township.casework.deadlines import deadlines_for
 from township.fields import parse_pk
+from township.org.models import Department
 from township.org.roles import Role, has_role
 
 
@@ -122,6 +125,16 @@ class ReviewInputSerializer(serializers.Serializer):
     )
 
 
+class PassToSquadInputSerializer(serializers.Serializer):
+    squad = serializers.IntegerField(
+        help_text="id of a squad (department) of the township's enforcement bureau"
+    )
+    lead = serializers.IntegerField(
+        required=False, allow_null=True, help_text="id of an officer of the squad"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Enforcement cases in the caller's data scope (squads are departments: an officer sees their squad's)."""
 
@@ -164,6 +177,35 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if not request.user.is_superuser and not has_role(request.user, Role.DEPARTMENT_HEAD):
             raise PermissionDenied
         case = services.decide_penalty(case=case, by=request.user)
+        return Response(CaseDetailSerializer(selectors.case_for(request.user, case.pk)).data)
+
+    @extend_schema(
+        request=PassToSquadInputSerializer,
+        responses={200: CaseDetailSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="pass-to-squad")
+    def pass_to_squad(self, request, pk=None):
+        """The head passes a clue handed to the bureau to one of its squads (optionally with a lead officer)."""
+        case = self.get_object()
+        if not request.user.is_superuser and not has_role(request.user, Role.DEPARTMENT_HEAD):
+            raise PermissionDenied
+        data = PassToSquadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        squad = Department.objects.filter(
+            township_id=case.township_id, pk=data.validated_data["squad"]
+        ).first()
+        lead = None
+        if data.validated_data.get("lead") is not None:
+            lead = (
+                get_user_model()
+                .objects.filter(staff_profile__township_id=case.township_id, pk=data.validated_data["lead"])
+                .first()
+            )
+            if lead is None:
+                raise ValidationError({"lead": [_("No such officer in this township.")]})
+        services.pass_to_squad(
+            case=case, squad=squad, lead=lead, note=data.validated_data.get("note", ""), by=request.user
+        )
         return Response(CaseDetailSerializer(selectors.case_for(request.user, case.pk)).data)
 
     @extend_schema(

@@ -1,1 +1,1 @@
-"""Enforcement cases: services (the only writers), selectors, clocks, limits, documents, views, forms."""
+"""Enforcement cases: services (the only writers), selectors, clocks, documents, views, forms."""

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from enforcement.cases import limits
+from enforcement.power import rules
 from township.calendar.schedule import add_working_days, is_working_day
 from township.casework import deadlines as kernel
 from township.casework.models import Deadline, LimitUnit
@@ -62,8 +62,8 @@ def limitation_years(case) -> int:
     """Art. 36: 5 years where life, health, safety or financial security is concerned AND harm was
     caused, otherwise 2."""
     if case.concerns_safety and case.caused_harm:
-        return limits.LIMITATION_YEARS_SAFETY_WITH_HARM
-    return limits.LIMITATION_YEARS
+        return rules.LIMITATION_YEARS_SAFETY_WITH_HARM
+    return rules.LIMITATION_YEARS
 
 
 def limitation_last_day(case) -> date:
@@ -78,7 +78,9 @@ def decision_due_date(case, suspended_days: int | None = None) -> date:
     if suspended_days is None:
         suspended_days = decision_suspended_days(case)
     registered = timezone.localdate(case.registered_at)
-    return calendar_due(registered, limits.DECISION_DAYS + case.decision_extension_days + suspended_days)
+    return calendar_due(
+        registered, rules.decision_days(case.township_id) + case.decision_extension_days + suspended_days
+    )
 
 
 DECISION_PAUSES = ("hearing", "public_notice", "testing")
@@ -103,7 +105,7 @@ def decision_suspended_days(case) -> int:
 
 def payment_due_date(served_on: date) -> date:
     """Art. 67: 15 calendar days from receipt of the decision."""
-    return calendar_due(served_on, limits.PAYMENT_DAYS)
+    return calendar_due(served_on, rules.PAYMENT_DAYS)
 
 
 def late_fee(
@@ -121,17 +123,17 @@ def late_fee(
         if end > start:
             counted -= (end - start).days
     counted = max(counted, 0)
-    fee = (fine * limits.LATE_FEE_DAILY_RATE * counted).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    fee = (fine * rules.LATE_FEE_DAILY_RATE * counted).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return min(fee, fine)
 
 
 def court_application_window(served_on: date, *, deferred_until: date | None = None) -> tuple[date, date]:
     """行政强制法 art. 53: the court may be asked within 3 months after the review (60 days) and
     litigation (6 months) periods have run; after an approved deferral, from its end."""
-    litigation_end = roll_forward(add_months(served_on, limits.LITIGATION_MONTHS))
-    review_end = calendar_due(served_on, limits.REVIEW_DAYS)
+    litigation_end = roll_forward(add_months(served_on, rules.LITIGATION_MONTHS))
+    review_end = calendar_due(served_on, rules.REVIEW_DAYS)
     start = max(litigation_end, review_end, deferred_until or served_on)
-    return start + ONE_DAY, roll_forward(add_months(start, limits.COURT_APPLICATION_MONTHS))
+    return start + ONE_DAY, roll_forward(add_months(start, rules.COURT_APPLICATION_MONTHS))
 
 
 # --- kernel deadlines ------------------------------------------------------------------------------------

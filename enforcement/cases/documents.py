@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enforcement.cases import limits
+from enforcement.power import rules
 from township.documents.services import issue_document
 from township.documents.types import register_document_type
 from township.org.models import person_name
@@ -96,7 +96,7 @@ def _remedies() -> str:
     return _(
         "If you disagree with this decision, you may apply for administrative review within %(review)s days "
         "of receiving it, or bring an administrative lawsuit before the people's court within %(months)s months."
-    ) % {"review": limits.REVIEW_DAYS, "months": limits.LITIGATION_MONTHS}
+    ) % {"review": rules.REVIEW_DAYS, "months": rules.LITIGATION_MONTHS}
 
 
 def _payment() -> str:
@@ -104,7 +104,7 @@ def _payment() -> str:
         "Pay the fine at the designated bank or electronic payment channel within %(days)s days of receiving "
         "this decision. If you do not, a late fee of 3%% of the fine is added for every day, up to the amount "
         "of the fine (art. 72), and the bureau may apply to the people's court for enforcement."
-    ) % {"days": limits.PAYMENT_DAYS}
+    ) % {"days": rules.PAYMENT_DAYS}
 
 
 def build(case, kind: str, extra: dict) -> tuple[str, list, list]:
@@ -164,7 +164,7 @@ def build(case, kind: str, extra: dict) -> tuple[str, list, list]:
             _(
                 "Until the bureau decides (within %(days)s working days for preserved evidence), the items must not be destroyed or moved."
             )
-            % {"days": limits.PRESERVATION_DECISION_WORKING_DAYS}
+            % {"days": rules.PRESERVATION_DECISION_WORKING_DAYS}
         )
     elif kind == "order_to_correct":
         rows += _party_rows(case) + _basis_rows(case)
@@ -186,7 +186,7 @@ def build(case, kind: str, extra: dict) -> tuple[str, list, list]:
                 _(
                     "Under articles 63 and 64 you may request a hearing within %(days)s working days of receiving this notice; if you do not, you are taken to have waived it."
                 )
-                % {"days": limits.HEARING_REQUEST_WORKING_DAYS}
+                % {"days": rules.HEARING_REQUEST_WORKING_DAYS}
             )
     elif kind in ("hearing_notice", "hearing_record"):
         hearing = extra["hearing"]

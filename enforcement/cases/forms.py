@@ -3,11 +3,15 @@ the services check the law."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.cases.services import enforcement_units
 from enforcement.models.cases import (
     REVIEW_POINTS,
     CaseSource,
@@ -23,6 +27,7 @@ from enforcement.models.power import DiscretionBand, PowerKind, PowerMatterVersi
 from township.entities.models import MarketEntity
 from township.fields import ReportDateField
 from township.identifiers import CreditCodeField, IdNumberField, PhoneField
+from township.org.models import Department
 from township.org.roles import Role
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -112,6 +117,49 @@ class OfficerForm(NoNulForm):
             .order_by("username")
         )
         self.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class SquadForm(NoNulForm):
+    """The head passes a clue to a squad (the service checks the squad belongs to the bureau and to the
+    head's units), optionally naming the squad's lead officer."""
+
+    squad = forms.ModelChoiceField(label=_("Squad"), queryset=Department.objects.none())
+    lead = forms.ModelChoiceField(
+        label=_("Lead officer (optional)"), queryset=get_user_model().objects.none(), required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        units = enforcement_units(case.township_id)
+        self.fields["squad"].queryset = (
+            Department.objects.filter(pk__in=units, parent__isnull=False)
+            .exclude(pk=case.department_id)
+            .order_by("code")
+        )
+        self.fields["lead"].queryset = (
+            get_user_model()
+            .objects.filter(
+                staff_profile__township_id=case.township_id,
+                groups__name=str(Role.ENFORCEMENT_OFFICER),
+                staff_profile__department_id__in=units,
+                staff_profile__department__parent__isnull=False,
+                is_active=True,
+            )
+            .select_related("staff_profile__department")
+            .order_by("staff_profile__department__code", "username")
+        )
+        self.fields["lead"].label_from_instance = lambda u: (
+            f"{u.staff_profile.department.name} · {u.get_full_name() or u.username}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        squad, lead = data.get("squad"), data.get("lead")
+        if squad is not None and lead is not None and lead.staff_profile.department_id != squad.pk:
+            self.add_error("lead", _("The lead officer must work in the chosen squad."))
+        return data
 
 
 class PartyForm(NoNulForm):
@@ -339,6 +387,35 @@ class PaymentForm(NoNulForm):
     amount = forms.DecimalField(
         label=_("Amount on the receipt (yuan)"), min_value=0, max_digits=12, decimal_places=2
     )
+
+
+class InstalmentsForm(NoNulForm):
+    """The approved instalments, one a line: "2026-12-15 1000" (the service checks dates and the total)."""
+
+    schedule = forms.CharField(
+        label=_("Instalments, one a line: date and amount"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-12-15 1000\n2027-01-15 2000"}),
+    )
+    reason = text_field(_("Reasons"))
+
+    def clean_schedule(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["schedule"].splitlines(), start=1):
+            parts = line.replace(",", " ").replace("，", " ").split()
+            if not parts:
+                continue
+            day = parse_date(parts[0]) if len(parts) == 2 else None
+            try:
+                amount = Decimal(parts[1]) if day else None
+            except InvalidOperation:
+                amount = None
+            if day is None or amount is None or not amount.is_finite():
+                raise ValidationError(
+                    _("Line %(n)s: write a date (YYYY-MM-DD) and an amount in yuan.") % {"n": number}
+                )
+            rows.append((day, amount))
+        return rows
 
 
 class DeferralForm(NoNulForm):

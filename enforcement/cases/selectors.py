@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from enforcement.models.cases import (
@@ -84,6 +85,19 @@ def my_cases(user) -> QuerySet[EnforcementCase]:
     )
 
 
+def squad_new_clues(user) -> QuerySet[EnforcementCase]:
+    """Clues of the user's squad that no officer works yet (passed down without a lead officer), oldest
+    first: an officer opens one and takes it on."""
+    assigned = CaseOfficer.objects.filter(case=OuterRef("pk"), is_active=True)
+    return (
+        cases_visible_to(user)
+        .filter(status=S.CLUE)
+        .exclude(Exists(assigned))
+        .only("pk", "number", "status", "summary", "place", "next_due_at", "next_due_label", "source")
+        .order_by(F("next_due_at").asc(nulls_last=True), "pk")
+    )
+
+
 def review_queue(user) -> QuerySet[EnforcementCase]:
     """Cases whose current proposal has no review outcome yet (the legal reviewer's queue)."""
     reviewed = LegalReview.objects.filter(case=OuterRef("pk"), proposal=OuterRef("current_proposal"))
@@ -101,6 +115,12 @@ def head_queue(user) -> dict[str, list]:
     filings, and cases whose decision limit is near (to extend)."""
     cases = cases_visible_to(user)
     return {
+        # clues other loops handed to the bureau, waiting to be passed to a squad
+        "handovers": list(
+            cases.filter(status=S.CLUE, department__code=settings.ENFORCEMENT_BUREAU_CODE)
+            .only("pk", "number", "summary", "place", "source", "next_due_at", "created_at")
+            .order_by("next_due_at", "pk")[:200]
+        ),
         "registrations": list(
             cases.filter(status=S.REGISTRATION_PENDING)
             .select_related("entity", "power_version")

@@ -12,15 +12,18 @@ import mimetypes
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from enforcement.cases import clocks, limits
+from enforcement.cases import clocks
 from enforcement.cases.documents import issue_case_document
 from enforcement.models.cases import (
     REVIEW_POINTS,
@@ -40,6 +43,7 @@ from enforcement.models.cases import (
     MeasureStatus,
     OfficerCredential,
     PartyKind,
+    PaymentInstalment,
     PenaltyProposal,
     PreservationMeasure,
     Procedure,
@@ -54,16 +58,18 @@ from enforcement.models.cases import (
     SuspensionKind,
 )
 from enforcement.models.power import DiscretionBand, PowerKind, PowerMatterVersion, PowerStatus
+from enforcement.power import rules
 from township.casework import deadlines as kernel
-from township.casework.numbers import next_number, next_serial
+from township.casework.numbers import next_number
 from township.casework.timeline import append_entry
 from township.casework.workflow import lock, transition
 from township.documents.services import revoke_document
 from township.errors import DomainError
 from township.identifiers import mask_id_number, normalise, validate_id_number
-from township.org.models import person_name
+from township.notify.services import notify_inbox
+from township.org.models import Department, person_name
 from township.org.roles import Role, has_role
-from township.org.scope import in_scope
+from township.org.scope import ScopeKind, data_scope, in_scope
 
 S = CaseStatus
 OPEN_INVESTIGATION = (S.INVESTIGATING, S.PROPOSED, S.NOTIFIED, S.HEARING, S.HEARD)
@@ -261,7 +267,7 @@ def create_clue(
             case,
             kind="clue-check",
             label=_("Check the clue and decide on registration"),
-            days=limits.CLUE_CHECK_WORKING_DAYS,
+            days=rules.clue_check_limit(township).limit.value,
             at=at,
             actor=by,
         )
@@ -379,11 +385,105 @@ def extend_clue_check(*, case, by, reason: str, at=None) -> EnforcementCase:
         if case.check_extended:
             raise CaseError(_("The clue check has already been extended once."))
         kernel.extend_deadline(
-            case, kind="clue-check", by=limits.CLUE_CHECK_EXTENSION_WORKING_DAYS, actor=by, at=at, note=reason
+            case,
+            kind="clue-check",
+            by=rules.clue_check_limit(case.township_id).extension.value,
+            actor=by,
+            at=at,
+            note=reason,
         )
         case.check_extended = True
         _save(case)
     return case
+
+
+def enforcement_units(township) -> set[int]:
+    """The township's enforcement bureau (settings.ENFORCEMENT_BUREAU_CODE) and every unit below it."""
+    units = set(
+        Department.objects.filter(
+            township=township, code=settings.ENFORCEMENT_BUREAU_CODE, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    frontier = set(units)
+    while frontier:
+        frontier = (
+            set(
+                Department.objects.filter(parent_id__in=frontier, is_active=True).values_list("pk", flat=True)
+            )
+            - units
+        )
+        units |= frontier
+    return units
+
+
+def pass_to_squad(*, case, squad, by, lead=None, note: str = "", at=None) -> EnforcementCase:
+    """The head passes a clue (typically one another loop handed to the bureau) to a squad of the
+    bureau, whose officers then see and work it; with `lead`, that officer of the squad is assigned as
+    the lead. Officers assigned before who do not work in the squad are withdrawn from the clue. Passing
+    it again to the same squad changes nothing."""
+    at = _now(at)
+    note = str(note or "").replace("\x00", "").strip()[:300]
+    with transaction.atomic():
+        case = lock(case)
+        _require_head(by, case)
+        if case.status != S.CLUE:
+            raise CaseError(
+                _("Only a clue still being checked can be passed to a squad; this one is “%(state)s”.")
+                % {"state": case.get_status_display()},
+                code="conflict",
+            )
+        if squad is None or squad.pk not in enforcement_units(case.township_id):
+            message = _("Choose a squad of this township's enforcement bureau.")
+            raise CaseError(message, field_errors={"squad": [message]})
+        scope = data_scope(by)
+        if scope.kind == ScopeKind.DEPARTMENT and squad.pk not in scope.department_ids:
+            message = _("%(squad)s is not one of the units you direct.") % {"squad": squad.name}
+            raise CaseError(message, field_errors={"squad": [message]}, code="out_of_scope")
+        if case.department_id != squad.pk:
+            before = case.department.name
+            case.department = squad
+            transition(
+                case,
+                to=S.CLUE,
+                actor=by,
+                action="pass-to-squad",
+                note=f"{before} → {squad.name}" + (f" · {note}" if note else ""),
+                at=at,
+            )
+            case.save()
+            for assignment in case.officers.filter(is_active=True).select_related("officer"):
+                if not in_scope(case, assignment.officer):
+                    assignment.is_active = False
+                    assignment.save(update_fields=["is_active"])
+                    _label(case, "withdraw-officer", by=by, note=person_name(assignment.officer), at=at)
+        if lead is not None:
+            _assign(case, lead, by=by, is_lead=True, at=at)
+        _save(case)
+        _tell_the_squad(case, squad, lead=lead)
+    return case
+
+
+def _tell_the_squad(case, squad, *, lead=None) -> None:
+    """The lead officer, else every officer of the squad, finds the clue in their inbox (once each)."""
+    users = (
+        [lead]
+        if lead is not None
+        else get_user_model().objects.filter(
+            staff_profile__department=squad,
+            groups__name=str(Role.ENFORCEMENT_OFFICER),
+            is_active=True,
+        )
+    )
+    title = _("Clue %(number)s passed to %(squad)s") % {"number": case.number, "squad": squad.name}
+    for user in users:
+        notify_inbox(
+            user=user,
+            title=title,
+            body=case.summary[:300],
+            url=reverse("enforcement-case", args=[case.pk]),
+            key=f"enf-squad:{case.pk}:{squad.pk}:{user.pk}",
+            township=case.township,
+        )
 
 
 # --- officers and recusal --------------------------------------------------------------------------
@@ -402,39 +502,40 @@ def assign_officer(*, case, officer, by, is_lead: bool = False, at=None) -> Case
         )
         if case.status not in (S.CLUE, S.REGISTRATION_PENDING, *OPEN_INVESTIGATION):
             raise CaseError(_("Officers can no longer be assigned at this stage."))
-        profile = getattr(officer, "staff_profile", None)
-        if (
-            profile is None
-            or profile.township_id != case.township_id
-            or not has_role(officer, Role.ENFORCEMENT_OFFICER)
-        ):
-            raise CaseError(
-                _("%(name)s is not an enforcement officer of this township.") % {"name": person_name(officer)}
-            )
-        if not in_scope(case, officer):
-            raise CaseError(
-                _("%(name)s does not work in this case's squad.") % {"name": person_name(officer)}
-            )
-        credential = valid_credential(officer, timezone.localdate(at))
-        if credential is None:
-            raise CaseError(
-                _(
-                    "%(name)s holds no valid enforcement ID; only qualified officers may handle a case (art. 42)."
-                )
-                % {"name": person_name(officer)}
-            )
-        if case.recusals.filter(officer=officer, outcome=RecusalOutcome.GRANTED).exists():
-            raise CaseError(
-                _("%(name)s has withdrawn from this case (recusal).") % {"name": person_name(officer)}
-            )
-        assignment, created = CaseOfficer.objects.get_or_create(
-            case=case,
-            officer=officer,
-            defaults={"credential": credential, "is_lead": is_lead, "assigned_at": at},
+        return _assign(case, officer, by=by, is_lead=is_lead, at=at)
+
+
+def _assign(case, officer, *, by, is_lead: bool, at) -> CaseOfficer:
+    """Assign `officer` to the locked case: an officer of its township and squad with a valid ID."""
+    profile = getattr(officer, "staff_profile", None)
+    if (
+        profile is None
+        or profile.township_id != case.township_id
+        or not has_role(officer, Role.ENFORCEMENT_OFFICER)
+    ):
+        raise CaseError(
+            _("%(name)s is not an enforcement officer of this township.") % {"name": person_name(officer)}
         )
-        if created:
-            _label(case, "assign-officer", by=by, note=f"{person_name(officer)} {credential.number}", at=at)
-            _save(case)
+    if not in_scope(case, officer):
+        raise CaseError(_("%(name)s does not work in this case's squad.") % {"name": person_name(officer)})
+    credential = valid_credential(officer, timezone.localdate(at))
+    if credential is None:
+        raise CaseError(
+            _("%(name)s holds no valid enforcement ID; only qualified officers may handle a case (art. 42).")
+            % {"name": person_name(officer)}
+        )
+    if case.recusals.filter(officer=officer, outcome=RecusalOutcome.GRANTED).exists():
+        raise CaseError(
+            _("%(name)s has withdrawn from this case (recusal).") % {"name": person_name(officer)}
+        )
+    assignment, created = CaseOfficer.objects.get_or_create(
+        case=case,
+        officer=officer,
+        defaults={"credential": credential, "is_lead": is_lead, "assigned_at": at},
+    )
+    if created:
+        _label(case, "assign-officer", by=by, note=f"{person_name(officer)} {credential.number}", at=at)
+        _save(case)
     return assignment
 
 
@@ -460,7 +561,7 @@ def _require_two_officers(case, on: date, officers=None) -> None:
                 _("Every officer named must be assigned to the case with a valid enforcement ID.")
             )
         qualified = ids
-    if len(qualified) < limits.MIN_OFFICERS:
+    if len(qualified) < rules.MIN_OFFICERS:
         raise CaseError(
             _(
                 "At least two officers with valid enforcement IDs must be assigned (art. 42); the case has %(count)s."
@@ -841,7 +942,7 @@ def approve_measure(*, measure, by, at=None) -> PreservationMeasure:
                 case,
                 kind=measure.deadline_kind,
                 label=_("Decide on the preserved evidence (7 working days)"),
-                days=limits.PRESERVATION_DECISION_WORKING_DAYS,
+                days=rules.PRESERVATION_DECISION_WORKING_DAYS,
                 at=at,
                 actor=by,
             )
@@ -850,7 +951,7 @@ def approve_measure(*, measure, by, at=None) -> PreservationMeasure:
                 case,
                 kind=measure.deadline_kind,
                 label=_("Sealing or seizure ends (30 days)"),
-                due=clocks.calendar_due(timezone.localdate(at), limits.SEALING_DAYS),
+                due=clocks.calendar_due(timezone.localdate(at), rules.SEALING_DAYS),
                 at=at,
                 actor=by,
             )
@@ -876,9 +977,9 @@ def extend_measure(*, measure, by, at=None) -> PreservationMeasure:
         if deadline is None or deadline.due_at <= at:
             raise CaseError(_("The measure has already run out; it can no longer be extended."))
         due = clocks.calendar_due(
-            timezone.localdate(measure.started_at), limits.SEALING_DAYS + limits.SEALING_EXTENSION_DAYS
+            timezone.localdate(measure.started_at), rules.SEALING_DAYS + rules.SEALING_EXTENSION_DAYS
         )
-        deadline.limit_value += limits.SEALING_EXTENSION_DAYS
+        deadline.limit_value += rules.SEALING_EXTENSION_DAYS
         clocks.sync_due(deadline, due)
         measure.extended = True
         measure.save()
@@ -1069,7 +1170,7 @@ def conclude_investigation(
                 case,
                 kind="service",
                 label=_("Serve the decision (7 working days)"),
-                days=limits.SERVICE_WORKING_DAYS,
+                days=rules.SERVICE_WORKING_DAYS,
                 at=at,
                 actor=by,
             )
@@ -1094,12 +1195,10 @@ def legal_review_reasons(case, proposal: PenaltyProposal | None = None) -> list[
     if case.power_version_id and case.power_version.legal_review_required:
         reasons.append(_("the power list requires it for this matter"))
     if proposal is not None:
-        if proposal.fine + proposal.confiscation >= limits.legal_review_threshold(case):
-            reasons.append(
-                _("the amount reaches %(amount)s yuan")
-                % {"amount": f"{limits.legal_review_threshold(case):,.0f}"}
-            )
-        if any(word in proposal.other_penalties for word in limits.LEGAL_REVIEW_PENALTY_WORDS):
+        threshold = rules.legal_review_threshold_for(case)
+        if threshold is not None and proposal.fine + proposal.confiscation >= threshold:
+            reasons.append(_("the amount reaches %(amount)s yuan") % {"amount": f"{threshold:,.0f}"})
+        if any(word in proposal.other_penalties for word in rules.LEGAL_REVIEW_PENALTY_WORDS):
             reasons.append(_("the penalty stops the business or revokes a licence"))
         if proposal.outside_band:
             reasons.append(_("the penalty is outside the discretion band"))
@@ -1120,8 +1219,8 @@ def hearing_right(case, proposal=None) -> bool:
     proposal = proposal or case.current_proposal
     if proposal is None:
         return False
-    return proposal.fine + proposal.confiscation >= limits.hearing_threshold(case) or any(
-        word in proposal.other_penalties for word in limits.HEARING_PENALTY_WORDS
+    return rules.hearing_threshold_for(case).applies_to(proposal.fine + proposal.confiscation) or any(
+        word in proposal.other_penalties for word in rules.HEARING_PENALTY_WORDS
     )
 
 
@@ -1156,7 +1255,7 @@ def record_legal_review(*, case, by, findings: dict, outcome: str, opinion: str,
         credential = valid_credential(by, timezone.localdate(at), CredentialKind.LEGAL_REVIEW)
         if credential is None:
             raise CaseError(_("You hold no valid legal-reviewer appointment."), code="reviewer")
-        since = parse_date(limits.FIRST_TIME_REVIEWER_SINCE)
+        since = parse_date(rules.FIRST_TIME_REVIEWER_SINCE)
         if (
             credential.first_appointed_on
             and credential.first_appointed_on >= since
@@ -1284,7 +1383,7 @@ def serve_advance_notice(
                 case,
                 kind="hearing-request",
                 label=_("Party may request a hearing (5 working days)"),
-                days=limits.HEARING_REQUEST_WORKING_DAYS,
+                days=rules.HEARING_REQUEST_WORKING_DAYS,
                 at=served_at,
                 actor=by,
             )
@@ -1293,7 +1392,7 @@ def serve_advance_notice(
 
 
 def hearing_request_last_day(case) -> date:
-    return clocks.working_due(timezone.localdate(case.notice_served_at), limits.HEARING_REQUEST_WORKING_DAYS)
+    return clocks.working_due(timezone.localdate(case.notice_served_at), rules.HEARING_REQUEST_WORKING_DAYS)
 
 
 def record_waiver(*, case, by, at=None) -> EnforcementCase:
@@ -1381,7 +1480,7 @@ def notify_hearing(
                 _("The presider must not be an officer who investigated the case (art. 64)."),
                 field_errors={"presider": [_("An investigator.")]},
             )
-        earliest = clocks.working_due(timezone.localdate(notified_at), limits.HEARING_NOTICE_WORKING_DAYS)
+        earliest = clocks.working_due(timezone.localdate(notified_at), rules.HEARING_NOTICE_WORKING_DAYS)
         if timezone.localdate(scheduled_at) < earliest:
             raise CaseError(
                 _(
@@ -1524,15 +1623,14 @@ def extend_decision_limit(*, case, by, days: int, reason: str, at=None) -> Enfor
                 code="expired",
             )
         total = case.decision_extension_days + days
-        allowed = limits.DECISION_EXTENSION_DAYS + sum(
-            case.discussions.values_list("extension_days", flat=True)
-        )
+        head_days = rules.head_extension_days(case.township_id)
+        allowed = head_days + sum(case.discussions.values_list("extension_days", flat=True))
         if total > allowed:
             raise CaseError(
                 _(
                     "The head may extend the decision limit by %(head)s days; beyond that (here %(total)s days in all) only as far as a collective discussion of the case decided."
                 )
-                % {"head": limits.DECISION_EXTENSION_DAYS, "total": total},
+                % {"head": head_days, "total": total},
                 code="extension_limit",
             )
         case.decision_extension_days = total
@@ -1650,15 +1748,16 @@ def decide_penalty(*, case, by, at=None) -> EnforcementCase:
             case,
             kind="service",
             label=_("Serve the decision (7 working days)"),
-            days=limits.SERVICE_WORKING_DAYS,
+            days=rules.SERVICE_WORKING_DAYS,
             at=at,
             actor=by,
         )
+        publication = rules.publication_limit(case.township_id)
         clocks.open_working_deadline(
             case,
             kind="publication",
-            label=_("Publish the decision (7 working days)"),
-            days=limits.PUBLICATION_WORKING_DAYS,
+            label=_("Publish the decision (%(days)s working days)") % {"days": publication.value},
+            days=publication.value,
             at=at,
             actor=by,
         )
@@ -1666,15 +1765,19 @@ def decide_penalty(*, case, by, at=None) -> EnforcementCase:
     return case
 
 
+# the cases' names of their numbered documents -> the legal configuration's document types
+DOCUMENT_TYPES = {"decision": "penalty_decision", "no_penalty": "no_penalty_decision"}
+
+
 def official_number(case, kind: str, at) -> str:
-    """The GB/T 9704 number of a document (青综执罚〔2026〕12号): own sequence per organ, type and year."""
-    year = timezone.localtime(at).year
-    serial = next_serial(township=case.township, series=f"ZF-{kind}"[:10], year=year)
-    return limits.DOCUMENT_NUMBER_FORMAT.format(
-        organ=limits.organ_code(case.township),
-        type=limits.DOCUMENT_TYPE_CODES[kind],
-        year=year,
-        serial=serial,
+    """The GB/T 9704 number of a document (青综执罚〔2026〕12号), in the township's configured format:
+    taken inside the issuing transaction, so a refused step gives its number back."""
+    serial = case.number.rsplit("-", 1)[-1]
+    return rules.next_document_number(
+        township=case.township,
+        document_type=DOCUMENT_TYPES.get(kind, kind),
+        at=at,
+        case_serial=int(serial) if serial.isdigit() else None,
     )
 
 
@@ -1710,7 +1813,7 @@ def serve_decision(
                 _("Give the date the public notice was published."),
                 field_errors={"published_on": [_("Required.")]},
             )
-        deemed = clocks.calendar_due(published_on, limits.PUBLIC_NOTICE_SERVICE_DAYS)
+        deemed = clocks.calendar_due(published_on, rules.PUBLIC_NOTICE_SERVICE_DAYS)
         served_at = clocks.end_of_day(deemed) - timedelta(seconds=1)
     served_at = served_at or at
     with transaction.atomic():
@@ -1758,13 +1861,27 @@ def serve_decision(
     return record
 
 
+def _late_fee_pauses(case) -> list[tuple[date, date | None]]:
+    return [(s.started_on, s.ended_on) for s in case.suspensions.all() if s.kind in clocks.LATE_FEE_PAUSES]
+
+
 def late_fee_on(case, on: date) -> Decimal:
+    """The late fee owed on `on`: on the whole fine after `pay_by`; with instalments, on each unpaid
+    instalment after its own day (each capped at its amount, so the total never exceeds the fine)."""
     if case.pay_by is None:
         return Decimal("0.00")
-    excluded = [
-        (s.started_on, s.ended_on) for s in case.suspensions.all() if s.kind in clocks.LATE_FEE_PAUSES
-    ]
+    excluded = _late_fee_pauses(case)
+    instalments = [i for i in case.instalments.all() if i.paid_on is None]
+    if instalments:
+        return sum(
+            (clocks.late_fee(fine=i.amount, pay_by=i.due_on, on=on, excluded=excluded) for i in instalments),
+            Decimal("0.00"),
+        )
     return clocks.late_fee(fine=case.fine_amount, pay_by=case.pay_by, on=on, excluded=excluded)
+
+
+def next_instalment(case) -> PaymentInstalment | None:
+    return case.instalments.filter(paid_on__isnull=True).order_by("sequence").first()
 
 
 def record_payment(*, case, by, paid_on: date, amount, at=None) -> EnforcementCase:
@@ -1787,6 +1904,9 @@ def record_payment(*, case, by, paid_on: date, amount, at=None) -> EnforcementCa
                 _("The payment date must lie between service and today."),
                 field_errors={"paid_on": [_("Out of range.")]},
             )
+        instalment = next_instalment(case)
+        if instalment is not None:
+            return _record_instalment(case, instalment, by=by, paid_on=paid_on, amount=amount, at=at)
         fee = late_fee_on(case, paid_on)
         due = case.fine_amount + fee
         if amount != due:
@@ -1812,6 +1932,124 @@ def record_payment(*, case, by, paid_on: date, amount, at=None) -> EnforcementCa
     return case
 
 
+def _record_instalment(case, instalment, *, by, paid_on: date, amount: Decimal, at) -> EnforcementCase:
+    """One instalment's receipt: its amount plus its own late fee; the last one settles the fine."""
+    fee = clocks.late_fee(
+        fine=instalment.amount, pay_by=instalment.due_on, on=paid_on, excluded=_late_fee_pauses(case)
+    )
+    due = instalment.amount + fee
+    if amount != due:
+        raise CaseError(
+            _(
+                "On %(day)s instalment %(n)s comes to %(due)s yuan (instalment %(amount_due)s + late fee %(fee)s); the receipt says %(amount)s."
+            )
+            % {
+                "day": date_format(paid_on, "DATE_FORMAT"),
+                "n": instalment.sequence,
+                "due": f"{due:,.2f}",
+                "amount_due": f"{instalment.amount:,.2f}",
+                "fee": f"{fee:,.2f}",
+                "amount": f"{amount:,.2f}",
+            },
+            code="amount",
+            field_errors={"amount": [_("Does not match.")]},
+        )
+    instalment.paid_on, instalment.paid_amount, instalment.late_fee_paid = paid_on, amount, fee
+    instalment.save(update_fields=["paid_on", "paid_amount", "late_fee_paid"])
+    _label(
+        case,
+        "payment",
+        by=by,
+        note=_("Instalment %(n)s: %(amount)s") % {"n": instalment.sequence, "amount": f"{amount:,.2f}"},
+        at=at,
+    )
+    following = next_instalment(case)
+    if following is None:
+        paid = list(case.instalments.all())
+        case.paid_on = paid_on
+        case.paid_amount = sum((i.paid_amount for i in paid), Decimal("0.00"))
+        case.late_fee_paid = sum((i.late_fee_paid for i in paid), Decimal("0.00"))
+        kernel.close_deadline(case, kind="payment", at=at, actor=by)
+        kernel.close_deadline(case, kind="court-application", at=at, actor=by)
+    else:
+        deadline = clocks.open_deadline_of(case, "payment")
+        if deadline is not None:
+            deadline.limit_value = (following.due_on - timezone.localdate(deadline.clock_started_at)).days
+            clocks.sync_due(deadline, following.due_on)
+    _save(case)
+    return case
+
+
+def _schedule(schedule) -> list[tuple[date, Decimal]]:
+    rows = []
+    for row in schedule or ():
+        try:
+            day, amount = row
+        except (TypeError, ValueError):
+            day, amount = None, None
+        if not isinstance(day, date):
+            message = _("Each instalment needs a date and an amount.")
+            raise CaseError(message, field_errors={"schedule": [message]})
+        rows.append((day, _money(amount, "schedule")))
+    return rows
+
+
+def approve_instalments(*, case, by, schedule, reason: str, at=None) -> EnforcementCase:
+    """分期缴纳罚款 (art. 66) on the party's application, approved by the head: `schedule` is the list of
+    (due date, amount), at least two, on rising dates from today, adding up to the fine exactly. Applied
+    for within the payment period; each instalment's late fee runs only after its own day (art. 72); the
+    fine counts as paid when the last one is. Approving the same schedule again changes nothing."""
+    at = _now(at)
+    reason = _text(reason, "reason", _("Give the reason for paying in instalments."))
+    rows = _schedule(schedule)
+    with transaction.atomic():
+        case = lock(case)
+        _require_head(by, case)
+        existing = [(i.due_on, i.amount) for i in case.instalments.all()]
+        if existing:
+            if existing == rows:
+                return case
+            raise CaseError(
+                _("Payment in instalments has already been approved for this fine."), code="conflict"
+            )
+        if case.status != S.SERVED or case.paid_on or case.pay_by is None or case.fine_amount <= 0:
+            raise CaseError(_("Only an unpaid fine can be paid in instalments."))
+        today = timezone.localdate(at)
+        if today > case.pay_by:
+            raise CaseError(
+                _("The payment period has already run out; instalments are applied for before it ends.")
+            )
+        message = None
+        if len(rows) < 2:
+            message = _("Give at least two instalments.")
+        elif rows[0][0] < today or any(b[0] <= a[0] for a, b in zip(rows, rows[1:], strict=False)):
+            message = _("The instalments fall on rising dates, the first today or later.")
+        elif any(amount <= 0 for _day, amount in rows):
+            message = _("Every instalment is more than zero.")
+        elif sum(amount for _day, amount in rows) != case.fine_amount:
+            message = _("The instalments add up to %(total)s yuan, not the fine of %(fine)s yuan.") % {
+                "total": f"{sum(amount for _day, amount in rows):,.2f}",
+                "fine": f"{case.fine_amount:,.2f}",
+            }
+        if message:
+            raise CaseError(message, field_errors={"schedule": [message]})
+        PaymentInstalment.objects.bulk_create(
+            PaymentInstalment(
+                case=case, sequence=n, due_on=day, amount=amount, approved_by=by, approved_at=at
+            )
+            for n, (day, amount) in enumerate(rows, start=1)
+        )
+        case.pay_by = rows[-1][0]
+        deadline = clocks.open_deadline_of(case, "payment")
+        if deadline is not None:
+            deadline.limit_value = (rows[0][0] - timezone.localdate(deadline.clock_started_at)).days
+            clocks.sync_due(deadline, rows[0][0])
+        plan = "; ".join(f"{date_format(day, 'DATE_FORMAT')} {amount:,.2f}" for day, amount in rows)
+        _label(case, "instalments", by=by, note=f"{plan} — {reason}"[:500], at=at)
+        _save(case)
+    return case
+
+
 def approve_deferral(*, case, by, until: date, reason: str, at=None) -> EnforcementCase:
     """延期缴纳罚款 (art. 66) on the party's application, approved by the head: the fine is due by `until`,
     and late fees run only after it (art. 72)."""
@@ -1822,6 +2060,10 @@ def approve_deferral(*, case, by, until: date, reason: str, at=None) -> Enforcem
         _require_head(by, case)
         if case.status != S.SERVED or case.paid_on or case.pay_by is None:
             raise CaseError(_("Only an unpaid fine can be deferred."))
+        if case.instalments.exists():
+            raise CaseError(
+                _("This fine is paid in instalments; it cannot also be deferred."), code="conflict"
+            )
         if not isinstance(until, date) or until <= case.pay_by:
             raise CaseError(
                 _("The new date must come after %(day)s.") % {"day": date_format(case.pay_by, "DATE_FORMAT")},
@@ -1866,13 +2108,15 @@ def apply_to_court(*, case, by, applied_on: date, at=None) -> EnforcementCase:
             raise CaseError(_("Only an unpaid served decision goes to the court."))
         if case.reminder_served_on is None:
             raise CaseError(_("Serve a reminder first (行政强制法 art. 54)."))
-        earliest = clocks.working_due(case.reminder_served_on, limits.REMINDER_WORKING_DAYS)
+        earliest = clocks.working_due(case.reminder_served_on, rules.REMINDER_WORKING_DAYS)
         if applied_on <= earliest:
             raise CaseError(
                 _("The reminder gives the party 10 working days, until %(day)s.")
                 % {"day": date_format(earliest, "DATE_FORMAT")}
             )
-        start, end = clocks.court_application_window(timezone.localdate(case.served_at))
+        served_on = timezone.localdate(case.served_at)
+        deferred = case.pay_by if case.pay_by and case.pay_by > clocks.payment_due_date(served_on) else None
+        start, end = clocks.court_application_window(served_on, deferred_until=deferred)
         if not start <= applied_on <= end:
             raise CaseError(
                 _("The court can be asked from %(start)s to %(end)s.")
@@ -1975,11 +2219,13 @@ def revoke_decision(*, case, by, reason: str, at=None) -> EnforcementCase:
         for kind in ("service", "publication", "payment"):
             kernel.close_deadline(case, kind=kind, at=at, actor=by)
         if Publication.objects.filter(case=case, withdrawn_at__isnull=True).exists():
+            withdrawal = rules.withdrawal_limit(case.township_id)
             clocks.open_working_deadline(
                 case,
                 kind="withdrawal",
-                label=_("Withdraw the published decision (3 working days)"),
-                days=limits.WITHDRAWAL_WORKING_DAYS,
+                label=_("Withdraw the published decision (%(days)s working days)")
+                % {"days": withdrawal.value},
+                days=withdrawal.value,
                 at=at,
                 actor=by,
             )
@@ -2120,7 +2366,7 @@ def decide_on_the_spot(
         case.refresh_from_db()
         _check_power_version(case, power_version)
         case.power_version = power_version
-        limit = limits.SUMMARY_FINE_ORGANISATION if case.is_organisation else limits.SUMMARY_FINE_PERSON
+        limit = rules.summary_procedure_max_fine(case.township_id, rules.party_type_of(case))
         if not warning and not fine:
             raise CaseError(_("The summary procedure gives a warning or a fine."))
         if fine > limit:
@@ -2177,7 +2423,7 @@ def decide_on_the_spot(
             case,
             kind="filing",
             label=_("File the on-the-spot decision with the bureau"),
-            days=limits.SUMMARY_FILING_WORKING_DAYS,
+            days=rules.SUMMARY_FILING_WORKING_DAYS,
             at=at,
             actor=by,
         )

@@ -22,12 +22,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from enforcement.cases import forms as f
-from enforcement.cases import limits, selectors, services
+from enforcement.cases import selectors, services
 from enforcement.cases.clocks import limitation_last_day
 from enforcement.models.cases import REVIEW_POINTS, WORKFLOW, CaseStatus, EnforcementCase, EvidenceItem
+from enforcement.power import rules
 from township.casework.clock import remaining
 from township.casework.deadlines import deadlines_for
 from township.casework.display import Audience, timeline_rows
+from township.casework.registry import case_type_of
 from township.documents.models import IssuedDocument
 from township.errors import DomainError, add_to_form
 from township.fields import parse_pk
@@ -149,6 +151,17 @@ def _run_suspension(request, case, data):
 
 OPEN = (S.INVESTIGATING, S.PROPOSED, S.NOTIFIED, S.HEARING, S.HEARD)
 STEPS = [
+    Step(
+        "pass-to-squad",
+        gettext_lazy("Pass to a squad"),
+        f.SquadForm,
+        (HEAD,),
+        (S.CLUE,),
+        lambda r, c, d: services.pass_to_squad(
+            case=c, squad=d["squad"], lead=d.get("lead"), note=d.get("note") or "", by=r.user
+        ),
+        "case",
+    ),
     Step(
         "assign",
         gettext_lazy("Assign an officer"),
@@ -361,6 +374,16 @@ STEPS = [
         lambda r, c, d: services.record_payment(case=c, by=r.user, paid_on=d["paid_on"], amount=d["amount"]),
     ),
     Step(
+        "instalments",
+        gettext_lazy("Approve payment in instalments"),
+        f.InstalmentsForm,
+        (HEAD,),
+        (S.SERVED,),
+        lambda r, c, d: services.approve_instalments(
+            case=c, by=r.user, schedule=d["schedule"], reason=d["reason"]
+        ),
+    ),
+    Step(
         "request-closing",
         gettext_lazy("Request closing"),
         f.ReasonForm,
@@ -426,9 +449,26 @@ def _offered(step, case, user) -> bool:
         return False
     if step.name == "file" and (case.procedure != "summary" or case.filed_at):
         return False
+    if step.name == "instalments" and (case.paid_on or case.fine_amount <= 0):
+        return False
     if step.name == "publish" and (case.decided_proposal_id is None or hasattr(case, "publication")):
         return False
     return user.is_superuser or has_role(user, *step.roles)
+
+
+def _source_link(case) -> tuple[str, str] | None:
+    """The record the clue came from (a grid event, a hotline order, an inspection task): its number and
+    its page (which checks its own scope), so the link is kept both ways."""
+    if case.source_type_id is None:
+        return None
+    record = case.source_type.get_all_objects_for_this_type(pk=case.source_id).first()
+    if record is None:
+        return None
+    try:
+        url = case_type_of(record).url_for(record.pk)
+    except LookupError:
+        url = ""
+    return str(getattr(record, "number", "") or record), url
 
 
 def _case_context(request, case, failed=None):
@@ -458,6 +498,8 @@ def _case_context(request, case, failed=None):
         else [],
         "review_reasons": services.legal_review_reasons(case) if case.current_proposal_id else [],
         "state_label": WORKFLOW.state_label(case.status),
+        "source_link": _source_link(case),
+        "instalments": list(case.instalments.all()),
     }
     return context
 
@@ -467,7 +509,12 @@ def _case_context(request, case, failed=None):
 def my_cases(request):
     _require(request, OFFICER, HEAD)
     page = Paginator(selectors.my_cases(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "enforcement/cases/my_cases.html", {"page": page, "now": timezone.now()})
+    new_clues = list(selectors.squad_new_clues(request.user)[:50]) if has_role(request.user, OFFICER) else []
+    return render(
+        request,
+        "enforcement/cases/my_cases.html",
+        {"page": page, "new_clues": new_clues, "now": timezone.now()},
+    )
 
 
 @login_required
@@ -649,4 +696,12 @@ def public_decisions(request, township_code=None):
 @require_GET
 def public_procedure(request):
     """The enforcement procedure, the bases and the remedies (事前公开)."""
+    limits = {
+        "hearing_request_days": rules.HEARING_REQUEST_WORKING_DAYS,
+        "decision_days": rules.decision_days(),
+        "service_days": rules.SERVICE_WORKING_DAYS,
+        "payment_days": rules.PAYMENT_DAYS,
+        "review_days": rules.REVIEW_DAYS,
+        "litigation_months": rules.LITIGATION_MONTHS,
+    }
     return render(request, "enforcement/cases/public_procedure.html", {"limits": limits})

@@ -385,4 +385,17 @@ def load_demo_cases(township) -> int:
                 at=days_ago(5),
             )
         count += 1
+    # a clue another organ handed to the bureau, waiting in the head's queue to be passed to a squad
+    services.create_clue(
+        township=township,
+        department=bureau,
+        source=CaseSource.TRANSFER,
+        summary=DEMO_MARK + "县市场监督管理局移送：群众举报某便利店销售过期食品",
+        place=f"{township.name}新华路8号",
+        discovered_on=days_ago(1).date(),
+        act_ended_on=days_ago(3).date(),
+        by=head,
+        at=days_ago(1),
+    )
+    count += 1
     return count

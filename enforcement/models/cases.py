@@ -85,6 +85,8 @@ WORKFLOW = Workflow(
     states=CaseStatus,
     error_class=CaseNotPossible,
     moves=[
+        # a clue handed to the bureau by another loop goes to the squad that will check it
+        Move("pass-to-squad", _("Passed to a squad"), sources=[S.CLUE], target=S.CLUE),
         Move(
             "request-registration",
             _("Registration requested"),
@@ -146,7 +148,9 @@ WORKFLOW = Workflow(
     labels={
         "clue": _("Clue recorded"),
         "check-extended": _("Clue check extended"),
+        "party": _("Party recorded"),
         "assign-officer": _("Officer assigned"),
+        "withdraw-officer": _("Officer withdrawn (no longer in the case's squad)"),
         "recusal": _("Recusal applied for"),
         "recusal-decided": _("Recusal decided"),
         "interview": _("Interview recorded"),
@@ -169,6 +173,7 @@ WORKFLOW = Workflow(
         "withdraw": _("Publication withdrawn"),
         "payment": _("Fine paid"),
         "deferral": _("Payment deferred"),
+        "instalments": _("Payment in instalments approved"),
         "reminder": _("Reminder served"),
         "file-summary": _("On-the-spot decision filed"),
         "document": _("Document issued"),
@@ -873,6 +878,42 @@ class Publication(TownshipOwned):
         return self.decision_number
 
 
+class PaymentInstalment(models.Model):
+    """One instalment of a fine the head allowed to be paid in parts (分期缴纳, art. 66): due on its own
+    day, paid with its own receipt; a late fee (art. 72) runs on an instalment only after its day."""
+
+    case = models.ForeignKey(
+        EnforcementCase, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("case")
+    )
+    sequence = models.PositiveSmallIntegerField(_("instalment"))
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(
+        _("paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    late_fee_paid = models.DecimalField(
+        _("late fee paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+
+    class Meta:
+        verbose_name = _("payment instalment")
+        verbose_name_plural = _("payment instalments")
+        ordering = ["case", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="enf_instalment_once"),
+            models.UniqueConstraint(fields=["case", "due_on"], name="enf_instalment_day_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="enf_instalment_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}/{self.sequence}"
+
+
 __all__ = [
     "REVIEW_POINTS",
     "WORKFLOW",
@@ -893,6 +934,7 @@ __all__ = [
     "MeasureStatus",
     "OfficerCredential",
     "PartyKind",
+    "PaymentInstalment",
     "PenaltyProposal",
     "PreservationMeasure",
     "Procedure",

@@ -35,6 +35,15 @@ Contract (the cases helper and anyone else call only these; never read the confi
         call it inside the transaction that issues the document, as late as possible. A format whose
         sequence is the case's needs `case_serial` (the case number's serial).
 
+    hearing_threshold_for(case) -> HearingRule / legal_review_threshold_for(case) -> Decimal | None
+    decision_days(township) / head_extension_days(township) -> int
+        Shorthands for the cases (party type and domain read from the case).
+
+Limits the statutes fix and no township can change (the limitation periods of art. 36, the 2 officers of
+art. 42, the 5 and 7 working days of art. 64, the 15 days of art. 67, the 3 % late fee, the review and
+litigation periods...) are the constants at the end of this module: the cases read every number of law or
+local rule from here and nowhere else.
+
 A `Limit` has `.value` and `.unit` (township.casework.models.LimitUnit), ready for open_deadline().
 Refusals are RulesError / ExtensionRefused (DomainError subclasses) with a translated message.
 """
@@ -320,3 +329,72 @@ def next_document_number(
     else:
         seq = next_serial(township=township, series=f"enf:{found.document_type}", year=year)
     return found.pattern.format(organ=organ_code(township), type=found.type_code, year=year, seq=seq)
+
+
+# ---- the cases' shorthands ---------------------------------------------------------------------------
+
+
+def party_type_of(case) -> str:
+    """An individual business (个体工商户) is fined as the natural person who runs it."""
+    return PartyType.ORGANISATION if case.is_organisation else PartyType.PERSON
+
+
+def domain_of(case) -> str:
+    return case.power_version.domain if case.power_version_id else ""
+
+
+def hearing_threshold_for(case) -> HearingRule:
+    return hearing_threshold(case.township, domain_of(case), party_type_of(case))
+
+
+def legal_review_threshold_for(case) -> Decimal | None:
+    return legal_review_fine_threshold(case.township_id, party_type_of(case))
+
+
+def decision_days(township=None) -> int:
+    return decision_limit(township).limit.value
+
+
+def head_extension_days(township=None) -> int:
+    head = decision_limit(township).head_extension
+    return head.value if head else 0
+
+
+# ---- fixed by statute (not configuration) ----------------------------------------------------------
+# Units (art. 85): the Penalty Law's 2, 3, 5 and 7-day limits are WORKING days; its other limits are
+# CALENDAR days, and a calendar-day period whose last day is a rest day or public holiday ends on the
+# first working day after it (Civil Procedure Law 2023 art. 85).
+
+LIMITATION_YEARS = 2  # art. 36
+LIMITATION_YEARS_SAFETY_WITH_HARM = 5  # life, health, safety or financial security AND harm caused
+MIN_OFFICERS = 2  # art. 42
+# A reviewer first appointed on or after this date is "初次从事" under the revised law (in force
+# 2021-07-15) and needs the national legal professional qualification (art. 58).
+FIRST_TIME_REVIEWER_SINCE = "2021-07-15"
+PRESERVATION_DECISION_WORKING_DAYS = 7  # art. 56
+SEALING_DAYS = 30  # 行政强制法 art. 25, calendar days
+SEALING_EXTENSION_DAYS = 30
+HEARING_REQUEST_WORKING_DAYS = 5  # art. 64(1)
+HEARING_NOTICE_WORKING_DAYS = 7  # art. 64(2)
+SERVICE_WORKING_DAYS = 7  # art. 61
+PUBLIC_NOTICE_SERVICE_DAYS = 30  # 民事诉讼法 art. 95
+PAYMENT_DAYS = 15  # art. 67, from service
+LATE_FEE_DAILY_RATE = Decimal("0.03")  # art. 72(1), capped at the fine
+REMINDER_WORKING_DAYS = 10  # 行政强制法 art. 54
+COURT_APPLICATION_MONTHS = 3  # 行政强制法 art. 53, after the review and litigation periods
+REVIEW_DAYS = 60  # 行政复议法 art. 20
+LITIGATION_MONTHS = 6  # 行政诉讼法 art. 46
+SUMMARY_FILING_WORKING_DAYS = 2  # local rule (proposed): file the on-the-spot form with the bureau
+# Penalties that always carry the right to a hearing (art. 63) / need a legal review (art. 58), matched
+# in a proposal's `other_penalties`.
+HEARING_PENALTY_WORDS = (
+    "吊销",
+    "降低资质",
+    "责令停产停业",
+    "责令关闭",
+    "限制从业",
+    "revoke",
+    "close",
+    "stop production",
+)
+LEGAL_REVIEW_PENALTY_WORDS = ("吊销", "责令停产停业", "责令关闭", "revoke", "close", "stop production")

@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 
 from enforcement.models import DiscretionBand, PowerMatter, PowerMatterVersion, PowerStatus
 from township.org.models import Township
+from township.org.scope import visible_to
 
 
 def township_by_code(code: str) -> Township | None:
@@ -13,17 +14,15 @@ def township_by_code(code: str) -> Township | None:
     return Township.objects.filter(Q(code=text) | Q(short_code__iexact=text)).first()
 
 
-def published_matters(township, *, q: str = "", domain: str = "", department: str = "", kind: str = ""):
-    """The matters in force of one township (the public list, art. 39), with their bands prefetched."""
-    queryset = (
-        PowerMatter.objects.listed()
-        .filter(township=township)
-        .select_related("current_version")
-        .prefetch_related(
-            Prefetch("current_version__bands", queryset=DiscretionBand.objects.order_by("position"))
-        )
-        .order_by("current_version__domain", "code")
+def _with_bands(queryset):
+    return queryset.select_related("current_version", "township").prefetch_related(
+        Prefetch("current_version__bands", queryset=DiscretionBand.objects.order_by("position"))
     )
+
+
+def filter_matters(queryset, *, q: str = "", domain: str = "", department: str = "", kind: str = ""):
+    """The list's filters, shared by the public page and the API: text, domain, delegating department,
+    kind."""
     if q:
         queryset = queryset.filter(
             Q(code__icontains=q)
@@ -38,6 +37,19 @@ def published_matters(township, *, q: str = "", domain: str = "", department: st
     if kind:
         queryset = queryset.filter(current_version__kind=kind)
     return queryset
+
+
+def published_matters(township, *, q: str = "", domain: str = "", department: str = "", kind: str = ""):
+    """The matters in force of one township (the public list, art. 39), with their bands prefetched."""
+    queryset = _with_bands(PowerMatter.objects.listed().filter(township=township)).order_by(
+        "current_version__domain", "code"
+    )
+    return filter_matters(queryset, q=q, domain=domain, department=department, kind=kind)
+
+
+def matters_visible_to(user):
+    """The matters in force in the user's data scope (the staff API), with their bands prefetched."""
+    return _with_bands(visible_to(PowerMatter.objects.listed(), user)).order_by("township_id", "code")
 
 
 def list_facets(township) -> tuple[list[str], list[str]]:

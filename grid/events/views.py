@@ -17,6 +17,7 @@ from grid.models import EVENT_WORKFLOW, Deferral, DeferralStatus, EventPhoto, Gr
 from township.casework.clock import remaining
 from township.casework.deadlines import open_deadlines
 from township.casework.display import Audience, timeline_rows
+from township.casework.registry import case_type_of
 from township.errors import DomainError, add_to_form
 from township.fields import parse_pk
 from township.org.models import Department
@@ -126,6 +127,20 @@ def _forms_for(event, actions, data=None, files=None) -> dict:
     }
 
 
+def _clue_link(event) -> tuple[str, str] | None:
+    """The enforcement case the event became (its number, and its page, which checks its own scope)."""
+    if event.clue_id is None or event.clue_type_id is None:
+        return None
+    clue = event.clue_type.get_all_objects_for_this_type(pk=event.clue_id).first()
+    if clue is None:
+        return None
+    try:
+        url = case_type_of(clue).url_for(clue.pk)
+    except LookupError:
+        url = ""
+    return str(getattr(clue, "number", "") or clue), url
+
+
 def _render_event(request, event, *, bound: dict | None = None, status=200):
     actions = selectors.actions_for(request.user, event)
     step_forms = _forms_for(event, actions)
@@ -145,6 +160,7 @@ def _render_event(request, event, *, bound: dict | None = None, status=200):
             (d for d in event.deferrals.all() if d.status == DeferralStatus.REQUESTED), None
         ),
         "send_back_until": services.send_back_window_end(event) if "send-back" in actions else None,
+        "clue_link": _clue_link(event),
     }
     return render(request, "grid/events/detail.html", context, status=status)
 

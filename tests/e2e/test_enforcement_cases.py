@@ -1,22 +1,32 @@
-"""An enforcement case in a real browser at phone width: an officer turns a patrol clue into a case,
-registers it with a second officer, records a site inspection with a photo; the head approves and
-chooses a penalty; the legal reviewer passes it on the seven points; the advance notice and the decision
-are issued as PDFs whose text and QR verification are checked; service is recorded, and the public page
-shows the decision masked."""
+"""An enforcement case in a real browser at phone width, from a grid-reported clue: a grid member reports
+an event and the command centre passes it to enforcement (the grid's services); the bureau's head passes
+the clue to a squad; the squad's officer turns it into a case, registers it with a second officer,
+records a site inspection with a photo; the head approves and chooses a penalty; the legal reviewer
+passes it on the seven points; the advance notice and the decision are issued as PDFs whose text and QR
+verification are checked; service is recorded, and the public page shows the decision masked. The event
+page and the case page link to each other."""
 
 import io
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from enforcement.models.cases import EnforcementCase
+from grid.demo.events import seed_event_catalogue
+from grid.events import services as grid_services
+from grid.models import EventCategory, Grid, GridRole, GridStaff
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import log_in
 from tests.enforcement.cases.conftest import PERSON_ID, build_world
+from tests.factories import make_staff
+from tests.grid.events.helpers import photo as grid_photo
 from township.documents.models import IssuedDocument
+from township.org.models import Village
+from township.org.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
@@ -45,25 +55,73 @@ def pdf_text(document) -> str:
     return "".join("".join(p.extract_text().split()) for p in reader.pages)
 
 
-def test_an_officer_takes_a_clue_to_a_published_decision_at_phone_width(
-    browser, live_server, browser_problems, tmp_path
+def grid_reported_clue(world):
+    """A grid member reports an advertising board from the street, the command centre registers the event
+    and passes it to enforcement: all through the grid's own services, as the grid's pages call them."""
+    seed_event_catalogue(world.township)
+    village = Village.objects.create(township=world.township, code="320999100777", name="人民村")
+    grid = Grid.objects.create(
+        township=world.township, village=village, code="320999100777001", name="人民路网格"
+    )
+    member = make_staff(Role.GRID_MEMBER, township=world.township)
+    member.first_name = "周网格员"
+    member.save()
+    GridStaff.objects.create(township=world.township, grid=grid, user=member, role=GridRole.FULL_TIME)
+    centre = make_staff(Role.COMMAND_CENTRE, township=world.township)
+    category = EventCategory.objects.filter(catalogue__township=world.township).order_by("pk").first()
+    now = timezone.now()
+    event = grid_services.report_event(
+        by=member,
+        grid=grid,
+        category=category,
+        description="人民路1号门前擅自设置户外广告牌约6平方米",
+        latitude=31.5,
+        longitude=120.3,
+        address="青山镇人民路1号",
+        photos=[grid_photo()],
+        at=now - timedelta(minutes=20),
+    )
+    event = grid_services.register_event(event=event, by=centre, at=now - timedelta(minutes=10))
+    case = grid_services.make_enforcement_clue(event=event, by=centre, note="疑似未经批准设置户外广告")
+    return event, case, centre
+
+
+def test_an_officer_takes_a_grid_reported_clue_to_a_published_decision_at_phone_width(
+    browser, live_server, browser_problems, tmp_path, settings
 ):
     world = build_world()
+    settings.ENFORCEMENT_BUREAU_CODE = world.bureau.code
     # the version in force is immutable; the test sets the flag underneath it
     type(world.version).objects.filter(pk=world.version.pk).update(legal_review_required=True)
     world.version.refresh_from_db()
     now = timezone.now()
 
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 site photo")
+    event, case, centre = grid_reported_clue(world)
+    assert case.department == world.bureau
+
+    # the bureau's head finds the hand-over in the queue and passes it to the first squad
+    head = phone_page(browser, live_server, world.head)
+    head.goto("/enforcement/approvals/")
+    head.click(f"#handovers a:has-text('{case.number}')")
+    expect(head.locator("#case-source")).to_contain_text(event.number)
+    form = open_step(head, "pass-to-squad")
+    form.locator("select[name=pass-to-squad-squad]").select_option(str(world.squad.pk))
+    form.locator("select[name=pass-to-squad-lead]").select_option(str(world.officer.pk))
+    screenshot(head, "enforcement-head-pass-to-squad")
+    form.locator("button[type=submit]").click()
+    expect(head.locator("#case-squad")).to_have_text(world.squad.name)
+    head.goto("/enforcement/approvals/")
+    expect(head.locator("#handovers")).not_to_contain_text(case.number)
+
+    # the squad's officer finds it among their cases, with the grid event it came from
     officer = phone_page(browser, live_server, world.officer)
-    officer.goto("/enforcement/cases/new/")
-    officer.select_option("#id_source", "patrol")
-    officer.fill("#id_summary", "巡查发现人民路1号门前擅自设置户外广告牌约6平方米")
-    officer.fill("#id_place", "青山镇人民路1号")
-    officer.fill("#id_discovered_on", timezone.localdate().isoformat())
-    officer.fill("#id_act_ended_on", (timezone.localdate() - timedelta(days=1)).isoformat())
-    officer.click("main button[type=submit]")
+    officer.goto("/enforcement/cases/")
+    officer.click(f"#my-cases a:has-text('{case.number}')")
     expect(officer.locator("#case-state")).to_have_attribute("data-state", "clue")
-    case = EnforcementCase.objects.get()
+    expect(officer.locator("#case-source")).to_contain_text(event.number)
+    assert EnforcementCase.objects.get() == case
     # no horizontal scrolling at phone width
     assert officer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -87,15 +145,12 @@ def test_an_officer_takes_a_clue_to_a_published_decision_at_phone_width(
     expect(officer.locator("#case-state")).to_have_attribute("data-state", "registration_pending")
     screenshot(officer, "enforcement-officer-case")
 
-    head = phone_page(browser, live_server, world.head)
     head.goto("/enforcement/approvals/")
     head.click(f"#registrations a:has-text('{case.number}')")
     open_step(head, "approve-registration").locator("button[type=submit]").click()
     expect(head.locator("#case-state")).to_have_attribute("data-state", "investigating")
 
     # the site inspection, with a photo taken on the phone
-    photo = tmp_path / "site.jpg"
-    photo.write_bytes(b"\xff\xd8\xff\xe0 site photo")
     officer.reload()
     form = open_step(officer, "record")
     form.locator("select[name=record-kind]").select_option("site_inspection")
@@ -148,7 +203,7 @@ def test_an_officer_takes_a_clue_to_a_published_decision_at_phone_width(
     open_step(head, "decide").locator("button[type=submit]").click()
     expect(head.locator("#case-state")).to_have_attribute("data-state", "decided")
     case.refresh_from_db()
-    assert case.decision_number == f"QS综执罚〔{timezone.localdate().year}〕1号"
+    assert case.decision_number == f"青综执罚〔{timezone.localdate().year}〕1号"
 
     # the PDFs: text, and the QR code's verification page opened in the browser
     notice = IssuedDocument.objects.get(doc_type="enf_notice", object_id=case.pk)
@@ -190,3 +245,12 @@ def test_an_officer_takes_a_clue_to_a_published_decision_at_phone_width(
     body = public.content()
     assert "王小明" not in body and PERSON_ID not in body and "13800000001" not in body
     screenshot(public, "enforcement-public-decisions")
+
+    # the grid event's page, at the command centre, shows the case it became
+    desk = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    centre_page = desk.new_page()
+    log_in(centre_page, centre, live_server)
+    centre_page.goto(reverse("grid-event", args=[event.pk]))
+    expect(centre_page.locator("#event-clue")).to_contain_text(case.number)

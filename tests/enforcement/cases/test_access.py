@@ -184,7 +184,7 @@ def test_the_api_is_scoped_and_refuses_with_the_reason(world, other_township_off
         == 400
     )
     decided = client_for(world.head).post(f"/api/enforcement/cases/{case.pk}/decide/")
-    assert decided.status_code == 200 and decided.json()["decision_number"] == "QS综执罚〔2026〕1号"
+    assert decided.status_code == 200 and decided.json()["decision_number"] == "青综执罚〔2026〕1号"
 
 
 def test_the_public_page_shows_decisions_masked(world):

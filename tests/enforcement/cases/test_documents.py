@@ -64,13 +64,13 @@ def test_registration_notice_decision_and_proof_of_service_carry_their_fields(wo
     assert "《城市市容和环境卫生管理条例》第三十六条第一款" in notice
     decision = pdf_text(docs["enf_decision"])
     assert (
-        "QS综执罚〔2026〕1号" in decision
+        "青综执罚〔2026〕1号" in decision
         and "3,000.00" in decision
         and organ in decision
         and docs["enf_decision"].number in decision
     )
     proof = pdf_text(docs["enf_service"])
-    assert "张伟" in proof and "公司前台" in proof and "QS综执罚〔2026〕1号" in proof
+    assert "张伟" in proof and "公司前台" in proof and "青综执罚〔2026〕1号" in proof
     # the QR code's verification page knows the decision and its fingerprint
     page = Client().get(f"/verify/{docs['enf_decision'].number}/")
     assert page.status_code == 200 and docs["enf_decision"].content_hash in page.content.decode()

@@ -364,7 +364,7 @@ def test_a_fine_outside_the_band_needs_reason_review_and_discussion(world):
     services.decide_penalty(case=case, by=world.head, at=at)
     case.refresh_from_db()
     assert case.status == S.DECIDED and case.fine_amount == Decimal("8000.00")
-    assert case.decision_number == "QS综执罚〔2026〕1号"
+    assert case.decision_number == "青综执罚〔2026〕1号"
 
 
 def test_a_reduced_fine_below_the_band_needs_a_legal_ground(world):
@@ -790,7 +790,7 @@ def test_no_penalty_decision_for_a_person(world):
     )
     case.refresh_from_db()
     assert case.status == S.DECIDED and case.decision_document.doc_type == "enf_no_penalty"
-    assert case.decision_number == "QS综执不罚〔2026〕1号"
+    assert case.decision_number == "青综执不罚〔2026〕1号"
 
 
 def test_facts_not_established_and_transfer_go_to_closing(world):
