@@ -10,7 +10,14 @@ from django.db.models import F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from grid.events.services import department_ids_of, grid_ids_of, handles, is_centre, works_grid
+from grid.events.services import (
+    department_ids_of,
+    enforcement_clues_enabled,
+    grid_ids_of,
+    handles,
+    is_centre,
+    works_grid,
+)
 from grid.models import (
     OPEN_STATES,
     CategoryCatalogue,
@@ -233,4 +240,12 @@ def actions_for(user, event: GridEvent) -> set[str]:
         actions.add("on-site")
     if centre and any(d.status == DeferralStatus.REQUESTED for d in event.deferrals.all()):
         actions.add("decide-deferral")
+    if (
+        (centre or works_grid(user, event.grid_id))  # as make_enforcement_clue allows
+        and event.clue_id is None
+        and status not in (S.REPORTED, S.REJECTED, S.SELF_HANDLED)
+        and enforcement_clues_enabled()
+    ):
+        # a registered problem that breaks a rule goes to the enforcement team as a clue (线索), once
+        actions.add("enforcement-clue")
     return actions

@@ -832,6 +832,10 @@ def set_enforcement_clue_hook(hook: Callable | None) -> None:
     _clue_hook = hook
 
 
+def enforcement_clues_enabled() -> bool:
+    return _clue_hook is not None
+
+
 def make_enforcement_clue(*, event: GridEvent, by, note: str = "", at=None):
     """Pass the event to the enforcement team as a clue (线索); once only (a retry returns the first)."""
     at = at or timezone.now()

@@ -124,6 +124,7 @@ def _forms_for(event, actions, data=None, files=None) -> dict:
         "evaluate": forms.EvaluateForm(data, prefix="evaluate"),
         "defer": forms.DeferralForm(data, prefix="defer"),
         "decide-deferral": forms.DecideDeferralForm(data, prefix="decide"),
+        "enforcement-clue": forms.NoteForm(data, prefix="clue"),
     }
 
 
@@ -237,6 +238,8 @@ def _run_step(request, event, action, form):  # noqa: C901, PLR0911, PLR0912 - o
         if deferral is None:
             raise services.GridEventError(_("No deferral is waiting for a decision."))
         services.decide_deferral(deferral=deferral, by=user, approve=data["approve"], note=note)
+    elif action == "enforcement-clue":
+        services.make_enforcement_clue(event=event, by=user, note=note)
     else:
         raise Http404("no such step")
 
@@ -256,6 +259,7 @@ STEP_DONE = {
     "evaluate": _("Thank you for rating the result."),
     "defer": _("Deferral requested."),
     "decide-deferral": _("Decision recorded."),
+    "enforcement-clue": _("Passed to the enforcement team as a clue."),
 }
 
 

@@ -217,3 +217,34 @@ def test_the_api_passes_a_clue_and_refuses_the_others(world, handed_over):
     assert done.status_code == 200 and done.json()["squad"] == world.squad.name
     assert client_for(world.officer).get(f"/api/enforcement/cases/{case.pk}/").status_code == 200
     assert client_for(world.outsider).get(f"/api/enforcement/cases/{case.pk}/").status_code == 404
+
+
+def test_the_command_centre_passes_a_registered_event_to_enforcement_from_its_page(world, bureau_code):
+    """The event page offers the step to the centre (and the event's grid members, as the service allows),
+    not to the enforcement squad's officers; pressing it twice makes one clue."""
+    event, centre = grid_event(world)
+    url = reverse("grid-event-step", args=[event.pk, "enforcement-clue"])
+    client = client_for(centre)
+    page = client.get(reverse("grid-event", args=[event.pk])).content.decode()
+    assert 'id="step-enforcement-clue"' in page
+    assert client_for(world.officer).post(url, {"clue-note": "x"}).status_code in (403, 404)
+    first = client.post(url, {"clue-note": "疑似违法设置户外广告"})
+    again = client.post(url, {"clue-note": "疑似违法设置户外广告"})
+    assert first.status_code == 302 and again.status_code in (302, 400)
+    event.refresh_from_db()
+    from enforcement.models.cases import EnforcementCase  # noqa: PLC0415
+
+    assert EnforcementCase.objects.filter(pk=event.clue_id).count() == 1
+    assert EnforcementCase.objects.filter(township=world.township, status=CaseStatus.CLUE).count() == 1
+    page = client.get(reverse("grid-event", args=[event.pk])).content.decode()
+    assert 'id="step-enforcement-clue"' not in page and 'id="event-clue"' in page
+
+
+def test_a_note_too_long_for_the_clue_is_refused_on_the_form_and_nothing_is_made(world, bureau_code):
+    event, centre = grid_event(world)
+    response = client_for(centre).post(
+        reverse("grid-event-step", args=[event.pk, "enforcement-clue"]), {"clue-note": "长" * 700}
+    )
+    assert response.status_code == 400 and "长" * 700 in response.content.decode()
+    event.refresh_from_db()
+    assert event.clue_id is None
