@@ -61,10 +61,12 @@ def chromium_path() -> str | None:
     return path if path and Path(path).exists() else None
 
 
-def missing_packages(*, browser: bool) -> list[str]:
+def missing_packages(*, browser: bool, bench: bool = False) -> list[str]:
     missing = [package for library, package in PDF_LIBRARIES.items() if find_library(library) is None]
     if browser and chromium_path() is None:
         missing.append("chromium")
+    if bench and shutil.which("wrk") is None:
+        missing.append("wrk")  # the HTTP load generator of the tracking benchmark
     return missing
 
 
@@ -92,12 +94,12 @@ def install_packages(packages: list[str], prefix: list[str]) -> None:
     )
 
 
-def ensure_machine(*, browser: bool) -> None:
+def ensure_machine(*, browser: bool, bench: bool = False) -> None:
     """Install what the machine lacks (apt-get as root or with sudo), or stop with the exact command.
 
     Quick when everything is there: a library lookup and a PATH lookup, no apt.
     """
-    missing = missing_packages(browser=browser)
+    missing = missing_packages(browser=browser, bench=bench)
     if not missing:
         return
     prefix = apt_prefix()
@@ -106,6 +108,7 @@ def ensure_machine(*, browser: bool) -> None:
         needs = [
             *(["Pango for PDFs"] if set(missing) & set(PDF_LIBRARIES.values()) else []),
             *(["Chromium for the browser tests"] if "chromium" in missing else []),
+            *(["wrk for the benchmarks"] if "wrk" in missing else []),
         ]
         raise SystemExit(
             f"[portal] this machine lacks {' '.join(missing)} ({', '.join(needs)}). Install, then run again:\n"
@@ -115,7 +118,7 @@ def ensure_machine(*, browser: bool) -> None:
         install_packages(missing, prefix)
     except subprocess.CalledProcessError as exc:
         raise SystemExit(f"[portal] apt-get failed (exit {exc.returncode}); see its output above") from exc
-    still = missing_packages(browser=browser)
+    still = missing_packages(browser=browser, bench=bench)
     if still:
         raise SystemExit(f"[portal] still missing after apt-get: {', '.join(still)}")
 
@@ -145,6 +148,13 @@ def selects_browser_tests(args: list[str]) -> bool:
     # option values such as `-p no:xdist` or `-c pyproject.toml` are not test paths
     paths = [path for path in paths if path.exists() and (path == tests or tests in path.parents)]
     return not paths or any(path == e2e or e2e in path.parents or path in e2e.parents for path in paths)
+
+
+def selects_benchmarks(args: list[str]) -> bool:
+    """Whether a pytest command line names tests/bench or a path inside it (the suite itself skips it)."""
+    bench = (ROOT / "tests" / "bench").resolve()
+    paths = [(ROOT / arg.split("::", 1)[0]).resolve() for arg in args if not arg.startswith("-")]
+    return any(path == bench or bench in path.parents for path in paths)
 
 
 def start_postgres() -> str:
@@ -364,7 +374,7 @@ def run() -> int:
 def test(args: list[str]) -> int:
     VAR.mkdir(exist_ok=True)
     browser = selects_browser_tests(args)
-    ensure_machine(browser=browser)
+    ensure_machine(browser=browser, bench=selects_benchmarks(args))
     env = prepare_environment(persist_redis=False)
     if browser:
         env.setdefault("FONTCONFIG_FILE", browser_fontconfig())

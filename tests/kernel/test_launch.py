@@ -12,8 +12,12 @@ def machine(monkeypatch):
     """A machine whose packages the test decides; apt-get calls are recorded, not run."""
     state = {"installed": set(), "calls": [], "root": False, "sudo": False, "apt": True}
 
-    def missing(*, browser):
-        wanted = [*launch.PDF_LIBRARIES.values(), *(["chromium"] if browser else [])]
+    def missing(*, browser, bench=False):
+        wanted = [
+            *launch.PDF_LIBRARIES.values(),
+            *(["chromium"] if browser else []),
+            *(["wrk"] if bench else []),
+        ]
         return [package for package in wanted if package not in state["installed"]]
 
     def prefix():
@@ -82,6 +86,20 @@ def test_a_package_apt_did_not_provide_stops_the_command(machine, monkeypatch):
 )
 def test_chromium_is_needed_only_when_browser_tests_may_run(args, browser):
     assert launch.selects_browser_tests(args) is browser
+
+
+@pytest.mark.parametrize(
+    ("args", "bench"),
+    [
+        ([], False),
+        (["tests"], False),
+        (["tests/bench", "-p", "no:xdist", "-s"], True),
+        (["tests/bench/test_bench_window.py::test_bench_receipt_pdf_alone"], True),
+        (["tests/kernel/test_launch.py"], False),
+    ],
+)
+def test_wrk_is_needed_only_when_benchmarks_run(args, bench):
+    assert launch.selects_benchmarks(args) is bench
 
 
 def test_the_browser_tests_see_the_projects_fonts(tmp_path, monkeypatch):
