@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.urls import reverse
 from django.utils import timezone
 
 from services.models import Application
@@ -47,6 +48,10 @@ def test_the_worker_sweeps_yellow_and_red_and_tells_everyone_once():
     assert second["models"]["services.application"]["changed"] == 0
     # yellow: the approver's inbox; red: the approver, the head and the command centre, inbox and SMS
     assert InboxItem.objects.filter(user=chief, title__contains=soon.number).count() == 1
+    # each message links to its own application's page in the back office
+    assert set(InboxItem.objects.filter(title__contains=late.number).values_list("url", flat=True)) == {
+        reverse("admin:approvals_reviewcase_change", args=[late.pk])
+    }
     red_inbox = InboxItem.objects.filter(title__contains=late.number)
     assert sorted(red_inbox.values_list("user_id", flat=True)) == sorted(
         [chief.pk, office.head.pk, command.pk]

@@ -103,6 +103,7 @@ def escalate(case_type, events) -> None:
     phones = _phones(u for e in red for u, _d in handlers_of(e)) if red else {}
     inbox, texts = [], []
     with translation.override(settings.LANGUAGE_CODE):
+        url_of = case_type.url_maker()
         for event in events:
             case = cases.get(event.object_id)
             if case is None:
@@ -114,7 +115,7 @@ def escalate(case_type, events) -> None:
             else:
                 title = (escalation.describe_deadline or describe_deadline)(case, event)
             title = str(title)[:200]
-            url = case_type.url_for(case.pk)
+            url = url_of(case.pk)
             people = {user_id: phones.get(user_id, "") for user_id, _d in handlers_of(event)}
             if is_red:
                 for department in {

@@ -98,23 +98,27 @@ class CaseType:
 
     def url_for(self, case_id: int) -> str:
         """The case's page; reversed once per URL name and language (a sweep asks for thousands)."""
+        return self.url_maker()(case_id)
+
+    def url_maker(self) -> Callable[[int], str]:
+        """url_for as a function of the id, for a batch: the pattern is looked up once."""
         if not self.url_name:
-            return ""
+            return lambda case_id: ""
         urlconf = get_urlconf() or settings.ROOT_URLCONF
-        return _url_pattern(self.url_name, urlconf, get_language(), get_script_prefix()).replace(
-            _URL_SENTINEL, str(int(case_id))
-        )
+        head, tail = _url_pattern(self.url_name, urlconf, get_language(), get_script_prefix())
+        return lambda case_id: f"{head}{int(case_id)}{tail}"
 
 
 _URL_SENTINEL = "918273645"
 
 
 @lru_cache(maxsize=256)
-def _url_pattern(url_name: str, urlconf, language, script_prefix: str) -> str:
+def _url_pattern(url_name: str, urlconf, language, script_prefix: str) -> tuple[str, str]:
     url = reverse(url_name, urlconf=urlconf, args=[int(_URL_SENTINEL)])
     if url.count(_URL_SENTINEL) != 1:  # pragma: no cover - a URL whose other parts hold the sentinel
         raise ImproperlyConfigured(f"cannot make a URL pattern of {url_name}")
-    return url
+    head, tail = url.split(_URL_SENTINEL)
+    return head, tail
 
 
 _registry: dict[str, CaseType] = {}
