@@ -387,9 +387,12 @@ def record_result(
         task.recorded_by = by
         task.recorded_at = timezone.now()
         task.publish_by = add_working_days(inspected_on, publish_working_days())
+        # the publication limit counts from the inspection day: the clock starts at its noon, or now when
+        # that noon is still ahead (a result recorded in the morning, and published at once, is not
+        # published "before the clock started")
         start_clock(
             task,
-            at=timezone.make_aware(datetime.combine(inspected_on, time(12))),
+            at=min(timezone.make_aware(datetime.combine(inspected_on, time(12))), task.recorded_at),
             limit_value=publish_working_days(),
             limit_unit=LimitUnit.WORKING_DAYS,
         )

@@ -168,17 +168,19 @@ def test_a_clerk_cannot_touch_another_halls_ticket(township):
 
 def test_statistics_come_from_the_database(township):
     clerk, window = clerk_at_window(township)
-    now = timezone.now()
+    # a whole day in the past, so the figures do not depend on the time the test runs at
+    day = timezone.localdate() - timedelta(days=1)
+    morning = timezone.make_aware(datetime.combine(day, time(9)))
     for minutes_waited, served_minutes in ((10, 5), (20, 15)):
-        ticket = issue_walk_in_ticket(township=township, at=now - timedelta(hours=1))
+        ticket = issue_walk_in_ticket(township=township, at=morning)
         QueueTicket.objects.filter(pk=ticket.pk).update(
             status=TicketStatus.DONE,
             window=window,
             called_at=ticket.issued_at + timedelta(minutes=minutes_waited),
             finished_at=ticket.issued_at + timedelta(minutes=minutes_waited + served_minutes),
         )
-    issue_walk_in_ticket(township=township)
-    figures = queue_statistics(township, timezone.localdate(), timezone.localdate())
+    issue_walk_in_ticket(township=township, at=morning + timedelta(hours=2))
+    figures = queue_statistics(township, day, day)
     totals = figures["totals"]
     assert (totals["issued"], totals["served"], totals["waiting"]) == (3, 2, 1)
     assert totals["avg_wait"] == 15.0 and totals["avg_service"] == 10.0
