@@ -23,9 +23,11 @@ from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     Count,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -38,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from command_center import metrics as m
-from command_center.models import DailyRollup, RatingScheme
+from command_center.models import DailyRollup, HourlyRollup, OpenSnapshot, RatingScheme
 from command_center.permissions import is_leader
 from services.models import Application, ApplicationStatus, Evaluation, QueueTicket
 from services.models.evaluations import BAD_LEVELS
@@ -91,50 +93,6 @@ ON_TIME = Q(due_at__isnull=True) | Q(clock_stopped_at__lte=F("due_at"))
 COMPLETED = Q(status__in=[*DECIDED, S.COMPLETED])
 
 
-def open_overdue(township_ids) -> dict[int, int]:
-    """Overdue now: open applications past their promised date (red), each counted once (bundles whole)."""
-    return _per_township(
-        Application.objects.filter(
-            TOP_LEVEL, township_id__in=township_ids, status__in=OPEN, warning_level=WarningLevel.RED
-        )
-    )
-
-
-def in_review_now(township_ids) -> dict[int, int]:
-    """In review now: accepted and not yet decided (in review or waiting for a supplement), per part."""
-    return _per_township(
-        Application.objects.filter(NOT_BUNDLE_PARENT, township_id__in=township_ids, status__in=OPEN)
-    )
-
-
-def overdue_by_department(township_ids) -> dict[int, int]:
-    """Overdue now per responsible department (a bundle's parts each in their own department)."""
-    rows = (
-        Application.objects.filter(
-            NOT_BUNDLE_PARENT, township_id__in=township_ids, status__in=OPEN, warning_level=WarningLevel.RED
-        )
-        .values("department_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["department_id"] or 0: row["n"] for row in rows}
-
-
-def in_review_by_department(township_ids) -> dict[int, int]:
-    rows = (
-        Application.objects.filter(NOT_BUNDLE_PARENT, township_id__in=township_ids, status__in=OPEN)
-        .values("department_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["department_id"] or 0: row["n"] for row in rows}
-
-
-def _per_township(queryset) -> dict[int, int]:
-    rows = queryset.values("township_id").annotate(n=Count("pk")).order_by()
-    return {row["township_id"]: row["n"] for row in rows}
-
-
 def register_window_metrics() -> None:
     """The one window's and the back office's figures (called from the app's ready())."""
     m.register_loop("window", _("One window"))
@@ -147,6 +105,7 @@ def register_window_metrics() -> None:
             date_field="submitted_at",
             filter=TOP_LEVEL & ~Q(status=S.DRAFT),
             description=_("applications handed in (at a window or submitted online) on the day"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -155,6 +114,7 @@ def register_window_metrics() -> None:
             date_field="accepted_at",
             filter=TOP_LEVEL,
             description=_("applications accepted (受理) on the day"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -163,6 +123,7 @@ def register_window_metrics() -> None:
             date_field=COMPLETED_AT,
             filter=TOP_LEVEL & COMPLETED,
             description=_("applications decided, or completed on the spot, on the day"),
+            changed_field="updated_at",
             **dept,
         ),
         # The due-date cohort (应结案): applications whose promised date falls on the day, whatever
@@ -174,6 +135,7 @@ def register_window_metrics() -> None:
             due_date=True,
             filter=NOT_BUNDLE_PARENT & Q(accepted_at__isnull=False) & ~Q(status=S.WITHDRAWN),
             description=_("applications whose promised date is the day (应结案数)"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -183,6 +145,7 @@ def register_window_metrics() -> None:
             due_date=True,
             filter=NOT_BUNDLE_PARENT & Q(accepted_at__isnull=False) & COMPLETED,
             description=_("of those, decided by now"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -192,6 +155,7 @@ def register_window_metrics() -> None:
             due_date=True,
             filter=NOT_BUNDLE_PARENT & Q(accepted_at__isnull=False) & COMPLETED & ON_TIME,
             description=_("of those, decided on or before the promised date"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -204,6 +168,7 @@ def register_window_metrics() -> None:
             & ~Q(status=S.WITHDRAWN),
             value=Count("pk", distinct=True),
             description=_("of the cases due, those with an approved extension (延期数)"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -242,6 +207,30 @@ def register_window_metrics() -> None:
         ),
     ):
         m.register_count(count)
+
+    for count in (
+        m.OpenCount(
+            "applications.open_overdue",
+            model=Application,
+            filter=TOP_LEVEL & Q(status__in=OPEN, warning_level=WarningLevel.RED),
+            description=_("open applications past their promised date now (red), a bundle once"),
+        ),
+        m.OpenCount(
+            "applications.in_review",
+            model=Application,
+            filter=NOT_BUNDLE_PARENT & Q(status__in=OPEN),
+            description=_("accepted and not yet decided now, per part"),
+            **dept,
+        ),
+        m.OpenCount(
+            "applications.overdue_parts",
+            model=Application,
+            filter=NOT_BUNDLE_PARENT & Q(status__in=OPEN, warning_level=WarningLevel.RED),
+            description=_("parts in review past their promised date now"),
+            **dept,
+        ),
+    ):
+        m.register_open_count(count)
 
     for tile in (
         m.Tile(
@@ -293,7 +282,7 @@ def register_window_metrics() -> None:
             "window.overdue",
             _("Overdue"),
             loop="window",
-            now=open_overdue,
+            open="applications.open_overdue",
             formula=_("open applications past their promised date now (red)"),
             order=50,
         ),
@@ -323,8 +312,8 @@ def register_window_metrics() -> None:
             "back_office.in_review",
             _("In review"),
             loop="back_office",
-            now=in_review_now,
-            by_department=in_review_by_department,
+            open="applications.in_review",
+            breakdown=True,
             formula=_("accepted applications not yet decided, now (a bundle's parts each count)"),
             order=10,
         ),
@@ -332,12 +321,8 @@ def register_window_metrics() -> None:
             "back_office.overdue",
             _("Overdue in the back office"),
             loop="back_office",
-            now=lambda ids: _per_township(
-                Application.objects.filter(
-                    NOT_BUNDLE_PARENT, township_id__in=ids, status__in=OPEN, warning_level=WarningLevel.RED
-                )
-            ),
-            by_department=overdue_by_department,
+            open="applications.overdue_parts",
+            breakdown=True,
             formula=_("parts in review past their promised date now, by responsible department"),
             order=20,
         ),
@@ -388,6 +373,52 @@ def day_expression(count: m.DailyCount):
         # CaseClock.due_at of a day limit is the midnight that ends the due date.
         instant = ExpressionWrapper(instant - timedelta(microseconds=1), output_field=count_field(count))
     return TruncDate(instant, tzinfo=timezone.get_current_timezone())
+
+
+class LocalHour(Func):
+    """The start of the local hour of an instant, as an instant (timestamptz)."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        tz = timezone.get_current_timezone_name()
+        return f"(DATE_TRUNC('hour', ({sql}) AT TIME ZONE %s) AT TIME ZONE %s)", (*params, tz, tz)
+
+
+class LocalMidnightOf(Func):
+    """The local midnight that starts a date, as an instant."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"((({sql})::timestamp) AT TIME ZONE %s)", (*params, timezone.get_current_timezone_name())
+
+
+def hour_expression(count: m.DailyCount):
+    """The local hour a row counts in (a date field: its day's first hour), as an SQL expression."""
+    if is_date_field(count):
+        return LocalMidnightOf(F(count.date_field))
+    instant = F(count.date_field) if isinstance(count.date_field, str) else count.date_field
+    if count.due_date:
+        instant = ExpressionWrapper(instant - timedelta(microseconds=1), output_field=count_field(count))
+    return LocalHour(instant)
+
+
+def hour_range(count: m.DailyCount, alias: str, start: datetime, end: datetime) -> Q:
+    """Rows that count in a local hour in [start, end) (both on the hour; a date field: whole days)."""
+    if is_date_field(count):
+        first = timezone.localtime(start).date()
+        last = timezone.localtime(end - timedelta(microseconds=1)).date()
+        return Q(**{f"{alias}__gte": first, f"{alias}__lte": last})
+    if count.due_date:
+        return Q(**{f"{alias}__gt": start, f"{alias}__lte": end})
+    return Q(**{f"{alias}__gte": start, f"{alias}__lt": end})
+
+
+def local_hour(instant: datetime) -> datetime:
+    return timezone.localtime(instant).replace(minute=0, second=0, microsecond=0)
 
 
 def count_field(count: m.DailyCount):
@@ -469,8 +500,58 @@ def rollup_sums(metric_keys, township_ids, first: date, last: date, *, by: str =
     return {(row["metric"], row[group]): row["v"] for row in rows}
 
 
+def hourly_sums(metric_keys, township_ids, day: date, *, by: str = "township") -> dict:
+    """{(metric, key): value} of one day from the hourly rollups (today's figures)."""
+    group = "township_id" if by == "township" else "dimension_id"
+    rows = (
+        HourlyRollup.objects.filter(
+            township_id__in=list(township_ids),
+            metric__in=list(metric_keys),
+            hour__gte=local_midnight(day),
+            hour__lt=local_midnight(day + timedelta(days=1)),
+        )
+        .values("metric", group)
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    return {(row["metric"], row[group]): row["v"] for row in rows}
+
+
+def open_sums(metric_keys, township_ids, *, by: str = "township") -> dict:
+    """{(metric, key): value} of figures at this moment, from the open snapshot."""
+    group = "township_id" if by == "township" else "dimension_id"
+    rows = (
+        OpenSnapshot.objects.filter(township_id__in=list(township_ids), metric__in=list(metric_keys))
+        .values("metric", group)
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    return {(row["metric"], row[group]): row["v"] for row in rows}
+
+
+def live_open_sums(metric_keys, township_ids, *, by: str = "township") -> dict:
+    """The same as `open_sums`, counted from the source tables (the reference the snapshot must equal)."""
+    counts = {**m.open_counts(), **warning_open_counts()}
+    found = {}
+    for key in metric_keys:
+        count = counts[key]
+        group = count.township_path if by == "township" else count.dimension_path
+        queryset = count.model._base_manager.filter(count.filter).filter(
+            **{f"{count.township_path}__in": list(township_ids)}
+        )
+        if group is None:
+            n = queryset.count()
+            if n:
+                found[(key, 0)] = n
+            continue
+        for row in queryset.values(group).annotate(n=Count("pk")).order_by():
+            found[(key, row[group] or 0)] = row["n"]
+    return found
+
+
 def sums(metric_keys, township_ids, first: date, last: date, *, by: str = "township", today=None) -> dict:
-    """{(metric, key): value} over the days [first, last]: rollups before today, live for today."""
+    """{(metric, key): value} over the days [first, last]: daily rollups before today, the hourly
+    rollups for today."""
     today = today or timezone.localdate()
     last = min(last, today)
     found: dict = defaultdict(int)
@@ -482,7 +563,7 @@ def sums(metric_keys, township_ids, first: date, last: date, *, by: str = "towns
         ).items():
             found[key] += value
     if last >= today:
-        for key, value in live_sums(metric_keys, township_ids, today, today, by=by).items():
+        for key, value in hourly_sums(metric_keys, township_ids, today, by=by).items():
             found[key] += value
     return found
 
@@ -523,9 +604,13 @@ def figures(township_ids, first: date, last: date, *, today=None) -> list[Figure
     all_tiles = m.tiles()
     needed = {key for t in all_tiles for key in t.metrics()}
     summed = sums(needed, township_ids, first, last, today=today)
+    opened = open_sums({t.open for t in all_tiles if t.open}, township_ids)
     result = []
     for t in all_tiles:
-        if t.now is not None:
+        if t.open is not None:
+            per = {tid: opened.get((t.open, tid), 0) for tid in township_ids}
+            value = sum(per.values())
+        elif t.now is not None:
             per = dict(t.now(list(township_ids)))
             value = sum(per.values())
         elif t.is_rate:
@@ -541,7 +626,7 @@ def figures(township_ids, first: date, last: date, *, today=None) -> list[Figure
         else:
             per = {tid: summed.get((t.metric, tid), 0) for tid in township_ids}
             value = sum(per.values())
-        result.append(Figure(t.key, t.label, t.loop, t.unit, t.formula, value, per if t.now is None else per))
+        result.append(Figure(t.key, t.label, t.loop, t.unit, t.formula, value, per))
     return result
 
 
@@ -550,12 +635,15 @@ def department_breakdown(township_ids, first: date, last: date, *, today=None) -
     chosen = [t for t in m.tiles() if t.breakdown or t.by_department]
     needed = {key for t in chosen if t.breakdown for key in t.metrics()}
     summed = sums(needed, township_ids, first, last, by="dimension", today=today)
+    opened = open_sums({t.open for t in chosen if t.open and t.breakdown}, township_ids, by="dimension")
     live = {t.key: t.by_department(list(township_ids)) for t in chosen if t.by_department}
     names = dict(Department.objects.filter(township_id__in=list(township_ids)).values_list("pk", "name"))
     out = {}
     for t in chosen:
         if t.key in live:
             values = live[t.key]
+        elif t.open is not None:
+            values = {k: v for (metric, k), v in opened.items() if metric == t.open}
         elif t.is_rate:
             ids = {k for (metric, k) in summed if metric in (t.numerator, t.denominator)}
             values = {
@@ -575,7 +663,7 @@ def department_breakdown(township_ids, first: date, last: date, *, today=None) -
 
 def trends(township_ids, *, today=None, days: int = 30, months: int = 12) -> dict:
     """Day series over the last `days` days and month series over the last `months` months of the trend
-    tiles; past days from the rollups, today live."""
+    tiles; past days from the daily rollups, today from the hourly ones."""
     today = today or timezone.localdate()
     chosen = [t for t in m.tiles() if t.trend]
     needed = sorted({key for t in chosen for key in t.metrics()})
@@ -601,7 +689,7 @@ def trends(township_ids, *, today=None, days: int = 30, months: int = 12) -> dic
         .order_by()
     ):
         monthly[(row["metric"], row["month"])] += row["v"]
-    for (metric, _k), value in live_sums(needed, ids, today, today).items():
+    for (metric, _k), value in hourly_sums(needed, ids, today).items():
         daily[(metric, today)] += value
         monthly[(metric, today.replace(day=1))] += value
     day_list = [first_day + timedelta(days=n) for n in range(days)]
@@ -660,7 +748,7 @@ def dashboard(township_ids, first: date, last: date, *, today=None) -> dict:
         "loops": loops,
         "departments": department_breakdown(township_ids, first, last, today=today),
         "trends": trends(township_ids, today=today),
-        "warnings": warning_counts_for_townships(township_ids),
+        "warnings": warning_snapshot(township_ids),
     }
 
 
@@ -912,6 +1000,52 @@ def warning_counts_for_townships(township_ids) -> dict:
     ):
         totals["red" if row["warning_level"] == WarningLevel.RED else "yellow"] += row["n"]
     return totals
+
+
+def warning_open_counts() -> dict[str, m.OpenCount]:
+    """The warning counts as open counts of the snapshot: per case type, its open clocks in yellow or red
+    by level (dimension "level"), and the open Deadlines of all of them."""
+    levels = [WarningLevel.YELLOW, WarningLevel.RED]
+    found = {}
+    types = _board_types()
+    for case_type, _ct_id, township_path, _department_path in types:
+        field_name = f"{township_path}_id" if township_path == "township" else township_path
+        key = f"warnings.{case_type.label_lower}"
+        found[key] = m.OpenCount(
+            key,
+            model=case_type.model,
+            filter=Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True, warning_level__in=levels),
+            dimension="level",
+            dimension_path="warning_level",
+            township_path=field_name,
+        )
+    found["warnings.deadlines"] = m.OpenCount(
+        "warnings.deadlines",
+        model=Deadline,
+        filter=Q(
+            clock_stopped_at__isnull=True,
+            warning_level__in=levels,
+            content_type_id__in=sorted(ct for _c, ct, _t, _d in types),
+        ),
+        dimension="level",
+        dimension_path="warning_level",
+    )
+    return found
+
+
+def warning_snapshot(township_ids) -> dict:
+    """{"yellow": n, "red": n} of these townships from the open snapshot (what
+    `warning_counts_for_townships` counts live)."""
+    rows = (
+        OpenSnapshot.objects.filter(
+            township_id__in=list(township_ids), metric__startswith="warnings.", dimension="level"
+        )
+        .values("dimension_id")
+        .annotate(n=Sum("value"))
+        .order_by()
+    )
+    found = {row["dimension_id"]: row["n"] for row in rows}
+    return {"yellow": found.get(WarningLevel.YELLOW, 0), "red": found.get(WarningLevel.RED, 0)}
 
 
 def board_case(user, label: str, pk: int):

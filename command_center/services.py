@@ -1,18 +1,34 @@
-"""Command centre: business actions (the only place that changes state): the daily rollups, and urging
-from the warning board through the kernel."""
+"""Command centre: business actions (the only place that changes state): the rollups the dashboard reads
+(daily for past days, hourly for today from a watermark, the open snapshot for "now" figures), and
+urging from the warning board through the kernel.
+
+Every refresh is one set-based statement per metric: the fresh grouped counts are upserted with
+INSERT … ON CONFLICT DO UPDATE (only where the value differs) and the stored rows of the recomputed
+range that no longer count are deleted, so a rerun over unchanged data changes no row and returns 0."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from command_center import metrics as m
-from command_center.models import DailyRollup
-from command_center.selectors import date_alias, day_expression, day_range
+from command_center.models import DailyRollup, HourlyRollup, OpenSnapshot, RollupWatermark
+from command_center.selectors import (
+    date_alias,
+    day_expression,
+    day_range,
+    hour_expression,
+    hour_range,
+    is_date_field,
+    local_hour,
+    local_midnight,
+    warning_open_counts,
+)
 from township.casework.urging import urge_case
 from township.casework.workflow import advisory_lock
 
@@ -83,8 +99,184 @@ def refresh_rollups(first: date, last: date, metrics: list[str] | None = None) -
 
 
 def refresh_recent(days: int, *, today: date | None = None) -> dict[str, int]:
+    """The daily rollups of the last `days` days and today, and today's hours again in full (the late
+    changes the watermark does not see: a row of an earlier hour that changed)."""
     today = today or timezone.localdate()
-    return refresh_rollups(today - timedelta(days=days), today)
+    changed = refresh_rollups(today - timedelta(days=days), today)
+    for metric, n in refresh_hours(local_midnight(today), local_midnight(today + timedelta(days=1))).items():
+        changed[metric] = changed.get(metric, 0) + n
+    return changed
+
+
+# --- today, by the hour ------------------------------------------------------------------------------------
+
+HOURLY = "hourly"
+
+
+def _fresh_hour_sql(count: m.DailyCount, start: datetime, end: datetime) -> tuple[str, tuple]:
+    """SELECT r_hour, r_township, r_dim, r_value for the local hours in [start, end)."""
+    queryset = (
+        count.model._base_manager.alias(cc_at=date_alias(count))
+        .filter(hour_range(count, "cc_at", start, end))
+        .filter(count.filter)
+        .annotate(r_hour=hour_expression(count), r_township=F(count.township_path))
+    )
+    if count.dimension_path:
+        queryset = queryset.annotate(r_dim=Coalesce(F(count.dimension_path), Value(0)))
+        group = ("r_hour", "r_township", "r_dim")
+    else:
+        group = ("r_hour", "r_township")
+    queryset = queryset.values(*group).annotate(r_value=count.aggregate()).order_by()
+    sql, params = queryset.query.sql_with_params()
+    dim = "r_dim" if count.dimension_path else "0"
+    return f"SELECT r_hour, r_township, {dim} AS r_dim, r_value FROM ({sql}) AS s", params
+
+
+def refresh_hour_count(count: m.DailyCount, start: datetime, end: datetime) -> int:
+    """Recompute one metric for the local hours in [start, end) and overwrite the stored hours (upsert
+    the changed, delete those that no longer count). Returns how many rows changed."""
+    if is_date_field(count):
+        # a date has no hour: the whole day counts on its first hour
+        start = local_midnight(timezone.localtime(start).date())
+    table = HourlyRollup._meta.db_table
+    fresh, params = _fresh_hour_sql(count, start, end)
+    sql = f"""
+        WITH fresh AS ({fresh}),
+        up AS (
+            INSERT INTO {table} (hour, township_id, metric, dimension, dimension_id, value)
+            SELECT r_hour, r_township, %s, %s, r_dim, r_value FROM fresh
+            ON CONFLICT (township_id, metric, hour, dimension, dimension_id)
+            DO UPDATE SET value = EXCLUDED.value WHERE {table}.value IS DISTINCT FROM EXCLUDED.value
+            RETURNING 1
+        ),
+        gone AS (
+            DELETE FROM {table} AS r
+            WHERE r.metric = %s AND r.hour >= %s AND r.hour < %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM fresh f
+                  WHERE f.r_hour = r.hour AND f.r_township = r.township_id AND f.r_dim = r.dimension_id
+              )
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM gone)
+    """  # noqa: S608 - table and column names are ours; values are parameters
+    with transaction.atomic():
+        advisory_lock("command-centre-hourly", count.metric)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, count.metric, count.dimension, count.metric, start, end))
+            return cursor.fetchone()[0]
+
+
+def refresh_hours(start: datetime, end: datetime, metrics: list[str] | None = None) -> dict[str, int]:
+    counts = m.daily_counts()
+    chosen = [counts[k] for k in (metrics or sorted(counts)) if k in counts]
+    return {count.metric: refresh_hour_count(count, start, end) for count in chosen}
+
+
+def _first_changed_hour(count: m.DailyCount, since: datetime, start: datetime, end: datetime):
+    """The earliest hour in [start, end) of a row changed after `since` (its change column), or None."""
+    if not count.changed_field:
+        return None
+    found = (
+        count.model._base_manager.alias(cc_at=date_alias(count))
+        .filter(hour_range(count, "cc_at", start, end))
+        .filter(**{f"{count.changed_field}__gt": since})
+        .annotate(r_hour=hour_expression(count))
+        .order_by("r_hour")
+        .values_list("r_hour", flat=True)
+        .first()
+    )
+    return found
+
+
+def refresh_today(*, now: datetime | None = None) -> dict:
+    """Today's hourly rollups from the watermark: every metric's hours from the hour of the last run (less
+    a safety lag for transactions that commit late) to the end of the day, which holds the rows that
+    happened since and the due-date cohorts (their hour is the deadline's, later today), plus the hours
+    of rows whose change column moved since. Safe on two workers: the watermark row is locked FOR UPDATE
+    SKIP LOCKED, and a worker that finds it locked skips the run. Hours older than yesterday are pruned.
+    Returns {metric: rows changed}, or {"skipped": True}."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day_start = local_midnight(today)
+    day_end = local_midnight(today + timedelta(days=1))
+    RollupWatermark.objects.get_or_create(key=HOURLY)
+    with transaction.atomic():
+        mark = RollupWatermark.objects.select_for_update(skip_locked=True).filter(key=HOURLY).first()
+        if mark is None:
+            return {"skipped": True}
+        since = mark.processed_until
+        lag = timedelta(seconds=settings.COMMAND_CENTRE_COMMIT_LAG_SECONDS)
+        changed = {}
+        for metric, count in sorted(m.daily_counts().items()):
+            start = day_start
+            if since is not None and since - lag >= day_start:
+                start = local_hour(since - lag)
+                touched = _first_changed_hour(count, since - lag, day_start, day_end)
+                if touched is not None and touched < start:
+                    start = touched
+            changed[metric] = refresh_hour_count(count, start, day_end)
+        HourlyRollup.objects.filter(hour__lt=local_midnight(today - timedelta(days=1))).delete()
+        mark.processed_until = now
+        mark.save(update_fields=["processed_until", "updated_at"])
+    return changed
+
+
+# --- the open snapshot -----------------------------------------------------------------------------------
+
+
+def _fresh_open_sql(count: m.OpenCount) -> tuple[str, tuple]:
+    queryset = count.model._base_manager.filter(count.filter).annotate(r_township=F(count.township_path))
+    if count.dimension_path:
+        queryset = queryset.annotate(r_dim=Coalesce(F(count.dimension_path), Value(0)))
+        group = ("r_township", "r_dim")
+    else:
+        group = ("r_township",)
+    queryset = queryset.values(*group).annotate(r_value=Count("pk")).order_by()
+    sql, params = queryset.query.sql_with_params()
+    dim = "r_dim" if count.dimension_path else "0"
+    return (
+        f"SELECT r_township, {dim} AS r_dim, r_value FROM ({sql}) AS s WHERE r_township IS NOT NULL",
+        params,
+    )
+
+
+def refresh_open_count(count: m.OpenCount) -> int:
+    table = OpenSnapshot._meta.db_table
+    fresh, params = _fresh_open_sql(count)
+    sql = f"""
+        WITH fresh AS ({fresh}),
+        up AS (
+            INSERT INTO {table} (township_id, metric, dimension, dimension_id, value)
+            SELECT r_township, %s, %s, r_dim, r_value FROM fresh
+            ON CONFLICT (township_id, metric, dimension, dimension_id)
+            DO UPDATE SET value = EXCLUDED.value WHERE {table}.value IS DISTINCT FROM EXCLUDED.value
+            RETURNING 1
+        ),
+        gone AS (
+            DELETE FROM {table} AS r
+            WHERE r.metric = %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM fresh f WHERE f.r_township = r.township_id AND f.r_dim = r.dimension_id
+              )
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM gone)
+    """  # noqa: S608 - table and column names are ours; values are parameters
+    with transaction.atomic():
+        advisory_lock("command-centre-open", count.metric)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, count.metric, count.dimension, count.metric))
+            return cursor.fetchone()[0]
+
+
+def refresh_open_snapshot() -> dict[str, int]:
+    """Every registered open count and the warning counts of every case type, recounted in place;
+    counts no longer registered are dropped. Returns {metric: rows changed} (all 0 on a rerun)."""
+    counts = {**m.open_counts(), **warning_open_counts()}
+    changed = {metric: refresh_open_count(counts[metric]) for metric in sorted(counts)}
+    OpenSnapshot.objects.exclude(metric__in=list(counts)).delete()
+    return changed
 
 
 def urge_from_board(*, case, by, note: str, level: str):

@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="7,22,37,52"),
         "options": {"expires": 14 * 60},
     },
+    # today by the hour from the watermark, and the open snapshot ("now" figures), every minute
+    "command-centre-today": {
+        "task": "command_center.tasks.refresh_today_and_open",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     "command-centre-rollups-nightly": {
         "task": "command_center.tasks.recompute_rollups",
         "schedule": crontab(minute=40, hour=2),
@@ -408,6 +414,8 @@ ENFORCEMENT_BUREAU_CODE = env.str("ENFORCEMENT_BUREAU_CODE", default="ZHZF")
 COMMAND_CENTRE_LEADER_DEPARTMENTS = env.list("COMMAND_CENTRE_LEADER_DEPARTMENTS", default=["DZB"])
 COMMAND_CENTRE_RECOMPUTE_DAYS = env.int("COMMAND_CENTRE_RECOMPUTE_DAYS", default=35)
 COMMAND_CENTRE_REFRESH_SECONDS = env.int("COMMAND_CENTRE_REFRESH_SECONDS", default=60)
+# today's hourly rollups recompute from this long before the watermark (transactions that commit late)
+COMMAND_CENTRE_COMMIT_LAG_SECONDS = env.int("COMMAND_CENTRE_COMMIT_LAG_SECONDS", default=300)
 
 
 # Notifications: one backend per channel; the file backend writes to var/outbox/ for development.
