@@ -128,7 +128,7 @@ def test_inspection_and_credit_tiles_hand_computed():
     _task(bureau, draw, e[3], publish_by=date(2026, 6, 20))
     _task(bureau, draw, e[4], publish_by=date(2026, 6, 20), status="cancelled")
     _task(bureau, draw, e[5], publish_by=date(2026, 7, 2))
-    record = dict(township=bureau.township, department=bureau.department, summary="记录")
+    record = {"township": bureau.township, "department": bureau.department, "summary": "记录"}
     r1 = CreditRecord.objects.create(entity=e[0], source="penalty", decided_on=date(2026, 6, 2), **record)
     CreditRecord.objects.create(
         entity=e[1],
