@@ -114,6 +114,8 @@ class Tile:
     breakdown: bool = False
     trend: bool = False
     order: int = 100
+    # a rate where less is better (rework, extensions): a rating scheme deducts above its target
+    lower_is_better: bool = False
 
     @property
     def is_rate(self) -> bool:

@@ -22,6 +22,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
+    Case,
     Count,
     DateTimeField,
     DurationField,
@@ -34,6 +36,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Extract, TruncDate, TruncMonth
 from django.utils import timezone
@@ -42,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from command_center import metrics as m
 from command_center.models import DailyRollup, HourlyRollup, OpenSnapshot, RatingScheme
 from command_center.permissions import is_leader
+from command_center.routers import reads_from_replica
 from services.models import Application, ApplicationStatus, Evaluation, QueueTicket
 from services.models.evaluations import BAD_LEVELS
 from township.casework.clock import remaining
@@ -345,6 +349,7 @@ def register_window_metrics() -> None:
             denominator="applications.due",
             unit="percent",
             formula=_("applications due with an approved extension ÷ applications due (延期数 ÷ 应结案数)"),
+            lower_is_better=True,
             order=40,
         ),
     ):
@@ -720,6 +725,7 @@ def trends(township_ids, *, today=None, days: int = 30, months: int = 12) -> dic
     }
 
 
+@reads_from_replica
 def dashboard(township_ids, first: date, last: date, *, today=None) -> dict:
     """Everything the desk and wall views and the JSON API show, for these townships and this period."""
     today = today or timezone.localdate()
@@ -1108,15 +1114,21 @@ def month_bounds(month: date, today=None) -> tuple[date, date]:
     return first, last
 
 
-def indicator_score(indicator, numerator: float, denominator: float, events: float) -> dict:
-    """One indicator's score: full marks at or above the target; `deduction_per_point` off for every
-    percentage point below it; `deduction_per_event` off for each event; never below zero. With nothing
-    due in the month the rate is undefined and the indicator scores full marks."""
+def indicator_score(
+    indicator, numerator: float, denominator: float, events: float, *, lower_is_better: bool = False
+) -> dict:
+    """One indicator's score: full marks at or above the target (at or below it for a rate where less
+    is better, such as rework); `deduction_per_point` off for every percentage point on the wrong side
+    of it; `deduction_per_event` off for each event; never below zero. With nothing due in the month the
+    rate is undefined and the indicator scores full marks."""
     full = Decimal(indicator.full_score)
     rate = None if not denominator else Decimal(numerator) / Decimal(denominator) * 100
     score = full
-    if rate is not None and rate < indicator.target_percent:
-        score -= (Decimal(indicator.target_percent) - rate) * Decimal(indicator.deduction_per_point)
+    target = Decimal(indicator.target_percent)
+    if rate is not None:
+        short = rate - target if lower_is_better else target - rate
+        if short > 0:
+            score -= short * Decimal(indicator.deduction_per_point)
     score -= Decimal(events) * Decimal(indicator.deduction_per_event)
     score = max(Decimal(0), min(full, score))
     return {
@@ -1129,6 +1141,7 @@ def indicator_score(indicator, numerator: float, denominator: float, events: flo
     }
 
 
+@reads_from_replica
 def rating(township_id: int, month: date, *, subject: str = "department", today=None) -> dict:
     """The month's rating of every department (or other subject) of a township under its scheme,
     ranked; figures from the rollups (and today live)."""
@@ -1140,6 +1153,7 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
     rates = m.rate_indicators()
     for ind in indicators:
         ind.label = rates[ind.indicator].label if ind.indicator in rates else ind.indicator
+        ind.lower_is_better = ind.indicator in rates and rates[ind.indicator].lower_is_better
     needed = set()
     for ind in indicators:
         t = rates.get(ind.indicator)
@@ -1166,8 +1180,9 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
             if deferred and t.denominator == "applications.due":
                 denominator -= summed.get((deferred, subject_id), 0)
             events = summed.get((ind.event_metric, subject_id), 0) if ind.event_metric else 0
-            line = indicator_score(ind, numerator, denominator, events)
+            line = indicator_score(ind, numerator, denominator, events, lower_is_better=t.lower_is_better)
             line["label"] = t.label
+            line["key"] = ind.indicator
             lines.append(line)
             total += line["score"]
         rows.append(
@@ -1182,3 +1197,71 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return {"scheme": scheme, "indicators": indicators, "rows": rows, "first": first, "last": last}
+
+
+@dataclass
+class RatingCases:
+    """The cases behind one score: the indicator's cohort (its denominator) in the month for one
+    subject, each marked whether it counts toward the rate (its numerator)."""
+
+    indicator: m.Tile
+    first: date
+    last: date
+    page: object
+    rows: list
+
+
+def _counting_day(count: m.DailyCount, value):
+    """The local day a row counts on (a deadline's due date, not the midnight that ends it)."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if count.due_date:
+        value -= timedelta(microseconds=1)
+    return timezone.localtime(value).date()
+
+
+def rating_cases(user, township_id: int, month: date, subject_id: int, indicator_key: str, *, page: int = 1):
+    """The drill-down from a score (rating → cases), scoped to what the user may see; None for an
+    indicator the command centre does not know. A fixed number of queries per page."""
+    rate = m.rate_indicators().get(indicator_key)
+    if rate is None:
+        return None
+    counts = m.daily_counts()
+    cohort, counted = counts[rate.denominator], counts.get(rate.numerator)
+    first, last = month_bounds(month)
+    model = cohort.model
+    queryset = (
+        board_queryset(user, model)
+        .filter(**{cohort.township_path: township_id})
+        .alias(cc_day=date_alias(cohort))
+        .filter(day_range(cohort, "cc_day", first, last))
+        .filter(cohort.filter)
+    )
+    if cohort.dimension_path:
+        subject = (
+            {cohort.dimension_path: subject_id} if subject_id else {f"{cohort.dimension_path}__isnull": True}
+        )
+        queryset = queryset.filter(**subject)
+    same_rows = counted is not None and counted.model is model and counted.date_field == cohort.date_field
+    if same_rows:
+        queryset = queryset.annotate(
+            cc_counted=Case(
+                When(counted.filter, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+    case_type = case_type_for_label(model._meta.label_lower)
+    rows_of = m.board_rows(model._meta.label_lower)
+    if rows_of.related:
+        queryset = queryset.select_related(*rows_of.related)
+    queryset = queryset.annotate(cc_at=date_alias(cohort)).order_by("cc_at", "pk").distinct()
+    page_obj = Paginator(queryset, 50).get_page(page)
+    rows = [
+        {
+            "title": rows_of.title(case) if rows_of.title else str(case),
+            "at": _counting_day(cohort, case.cc_at),
+            "counted": case.cc_counted if same_rows else None,
+            "url": case_type.url_for(case.pk) if case_type else "",
+        }
+        for case in page_obj.object_list
+    ]
+    return RatingCases(rate, first, last, page_obj, rows)

@@ -188,6 +188,7 @@ def register_grid_metrics() -> None:
             unit="percent",
             formula=_("failed checks ÷ events due in the period (返工数 ÷ 应结案数)"),
             breakdown=True,
+            lower_is_better=True,
             order=40,
         ),
         m.Tile(
