@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Value
+from django.db.models import Count, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -173,19 +173,28 @@ def refresh_hours(start: datetime, end: datetime, metrics: list[str] | None = No
     return {count.metric: refresh_hour_count(count, start, end) for count in chosen}
 
 
-def _first_changed_hour(count: m.DailyCount, since: datetime, start: datetime, end: datetime):
-    """The earliest hour in [start, end) of a row changed after `since` (its change column), or None."""
-    if not count.changed_field:
-        return None
-    found = (
-        count.model._base_manager.alias(cc_at=date_alias(count))
-        .filter(hour_range(count, "cc_at", start, end))
-        .filter(**{f"{count.changed_field}__gt": since})
-        .annotate(r_hour=hour_expression(count))
-        .order_by("r_hour")
-        .values_list("r_hour", flat=True)
-        .first()
-    )
+def _first_changed_hours(counts, since: datetime, start: datetime, end: datetime) -> dict:
+    """{metric: the earliest hour in [start, end) of a row changed after `since`} for the counts that
+    declare a change column: one query per source model (a filtered MIN per metric), not per metric."""
+    per_model: dict = {}
+    for count in counts:
+        if count.changed_field:
+            per_model.setdefault((count.model, count.changed_field), []).append(count)
+    found = {}
+    for (model, changed_field), specs in per_model.items():
+        queryset = model._base_manager.filter(**{f"{changed_field}__gt": since}).alias(
+            **{f"cc_at_{n}": date_alias(spec) for n, spec in enumerate(specs)}
+        )
+        hours = queryset.aggregate(
+            **{
+                f"h{n}": Min(
+                    hour_expression(spec), filter=hour_range(spec, f"cc_at_{n}", start, end) & spec.filter
+                )
+                for n, spec in enumerate(specs)
+            }
+        )
+        for n, spec in enumerate(specs):
+            found[spec.metric] = hours[f"h{n}"]
     return found
 
 
@@ -207,14 +216,18 @@ def refresh_today(*, now: datetime | None = None) -> dict:
             return {"skipped": True}
         since = mark.processed_until
         lag = timedelta(seconds=settings.COMMAND_CENTRE_COMMIT_LAG_SECONDS)
+        counts = m.daily_counts()
+        incremental = since is not None and since - lag >= day_start
+        touched = (
+            _first_changed_hours(counts.values(), since - lag, day_start, day_end) if incremental else {}
+        )
         changed = {}
-        for metric, count in sorted(m.daily_counts().items()):
+        for metric, count in sorted(counts.items()):
             start = day_start
-            if since is not None and since - lag >= day_start:
+            if incremental:
                 start = local_hour(since - lag)
-                touched = _first_changed_hour(count, since - lag, day_start, day_end)
-                if touched is not None and touched < start:
-                    start = touched
+                if touched.get(metric) is not None and touched[metric] < start:
+                    start = touched[metric]
             changed[metric] = refresh_hour_count(count, start, day_end)
         HourlyRollup.objects.filter(hour__lt=local_midnight(today - timedelta(days=1))).delete()
         mark.processed_until = now
@@ -225,56 +238,87 @@ def refresh_today(*, now: datetime | None = None) -> dict:
 # --- the open snapshot -----------------------------------------------------------------------------------
 
 
-def _fresh_open_sql(count: m.OpenCount) -> tuple[str, tuple]:
-    queryset = count.model._base_manager.filter(count.filter).annotate(r_township=F(count.township_path))
-    if count.dimension_path:
-        queryset = queryset.annotate(r_dim=Coalesce(F(count.dimension_path), Value(0)))
-        group = ("r_township", "r_dim")
-    else:
-        group = ("r_township",)
-    queryset = queryset.values(*group).annotate(r_value=Count("pk")).order_by()
-    sql, params = queryset.query.sql_with_params()
-    dim = "r_dim" if count.dimension_path else "0"
-    return (
-        f"SELECT r_township, {dim} AS r_dim, r_value FROM ({sql}) AS s WHERE r_township IS NOT NULL",
-        params,
+def _fresh_open_sql(specs: list[m.OpenCount]) -> tuple[str, list]:
+    """SELECT metric, dimension, r_township, r_dim, r_value for open counts of one source model: one
+    grouped scan of the rows any of them counts, a filtered count per metric, unpivoted per metric
+    (distinct ids, so a filter that joins cannot count a row twice)."""
+    model, township_path = specs[0].model, specs[0].township_path
+    dims = sorted({spec.dimension_path for spec in specs if spec.dimension_path})
+    wanted = Q(pk__in=[])
+    for spec in specs:
+        wanted |= spec.filter
+    queryset = (
+        model._base_manager.filter(wanted)
+        .annotate(
+            r_township=F(township_path), **{f"r_d{i}": Coalesce(F(d), Value(0)) for i, d in enumerate(dims)}
+        )
+        .values("r_township", *[f"r_d{i}" for i in range(len(dims))])
+        .annotate(
+            **{f"r_v{n}": Count("pk", filter=spec.filter, distinct=True) for n, spec in enumerate(specs)}
+        )
+        .order_by()
     )
+    sql, params = queryset.query.sql_with_params()
+    rows, row_params = [], []
+    for n, spec in enumerate(specs):
+        dim = f"s.r_d{dims.index(spec.dimension_path)}" if spec.dimension_path else "0"
+        rows.append(f"(%s::varchar, %s::varchar, ({dim})::bigint, s.r_v{n})")
+        row_params += [spec.metric, spec.dimension]
+    fresh = f"""
+        SELECT x.metric, x.dimension, s.r_township, x.dim AS r_dim, SUM(x.v) AS r_value
+        FROM ({sql}) AS s CROSS JOIN LATERAL (VALUES {", ".join(rows)}) AS x (metric, dimension, dim, v)
+        WHERE x.v > 0 AND s.r_township IS NOT NULL
+        GROUP BY 1, 2, 3, 4
+    """  # noqa: S608 - our own names; values are parameters
+    return fresh, [*params, *row_params]
 
 
-def refresh_open_count(count: m.OpenCount) -> int:
+def refresh_open_group(specs: list[m.OpenCount]) -> dict[str, int]:
+    """Recount the open counts of one source model in place (upsert the changed, delete those that no
+    longer count). Returns {metric: rows changed}."""
     table = OpenSnapshot._meta.db_table
-    fresh, params = _fresh_open_sql(count)
+    fresh, params = _fresh_open_sql(specs)
+    metrics = [spec.metric for spec in specs]
     sql = f"""
         WITH fresh AS ({fresh}),
         up AS (
             INSERT INTO {table} (township_id, metric, dimension, dimension_id, value)
-            SELECT r_township, %s, %s, r_dim, r_value FROM fresh
+            SELECT r_township, metric, dimension, r_dim, r_value FROM fresh
             ON CONFLICT (township_id, metric, dimension, dimension_id)
             DO UPDATE SET value = EXCLUDED.value WHERE {table}.value IS DISTINCT FROM EXCLUDED.value
-            RETURNING 1
+            RETURNING metric
         ),
         gone AS (
             DELETE FROM {table} AS r
-            WHERE r.metric = %s
+            WHERE r.metric = ANY(%s)
               AND NOT EXISTS (
-                  SELECT 1 FROM fresh f WHERE f.r_township = r.township_id AND f.r_dim = r.dimension_id
+                  SELECT 1 FROM fresh f
+                  WHERE f.metric = r.metric AND f.r_township = r.township_id AND f.r_dim = r.dimension_id
               )
-            RETURNING 1
+            RETURNING r.metric
         )
-        SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM gone)
+        SELECT metric, count(*) FROM (SELECT metric FROM up UNION ALL SELECT metric FROM gone) AS c GROUP BY metric
     """  # noqa: S608 - table and column names are ours; values are parameters
     with transaction.atomic():
-        advisory_lock("command-centre-open", count.metric)
+        advisory_lock("command-centre-open", specs[0].model._meta.label_lower)
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*params, count.metric, count.dimension, count.metric))
-            return cursor.fetchone()[0]
+            cursor.execute(sql, (*params, metrics))
+            found = dict(cursor.fetchall())
+    return {metric: found.get(metric, 0) for metric in metrics}
 
 
 def refresh_open_snapshot() -> dict[str, int]:
-    """Every registered open count and the warning counts of every case type, recounted in place;
-    counts no longer registered are dropped. Returns {metric: rows changed} (all 0 on a rerun)."""
+    """Every registered open count and the warning counts of every case type, recounted in place: one
+    statement per source model; counts no longer registered are dropped. Returns {metric: rows changed}
+    (all 0 on a rerun)."""
     counts = {**m.open_counts(), **warning_open_counts()}
-    changed = {metric: refresh_open_count(counts[metric]) for metric in sorted(counts)}
+    groups: dict = {}
+    for metric in sorted(counts):
+        count = counts[metric]
+        groups.setdefault((count.model._meta.label_lower, count.township_path), []).append(count)
+    changed = {}
+    for key in sorted(groups):
+        changed.update(refresh_open_group(groups[key]))
     OpenSnapshot.objects.exclude(metric__in=list(counts)).delete()
     return changed
 

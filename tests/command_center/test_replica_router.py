@@ -23,9 +23,9 @@ ROUTER = DashboardReplicaRouter()
 
 
 @pytest.fixture
-def with_replica(settings):
-    settings.DATABASES = {**django_settings.DATABASES, "replica": dict(django_settings.DATABASES["default"])}
-    return settings
+def with_replica(monkeypatch):
+    """As if REPLICA_DATABASE_URL had been set (the alias is only read, never connected to here)."""
+    monkeypatch.setitem(django_settings.DATABASES, "replica", dict(django_settings.DATABASES["default"]))
 
 
 def test_without_a_replica_every_read_stays_on_default(settings):
