@@ -444,14 +444,15 @@ def date_alias(count: m.DailyCount):
     return F(count.date_field) if isinstance(count.date_field, str) else count.date_field
 
 
-def _filtered(aggregate, condition: Q):
+def filtered_aggregate(aggregate, condition: Q):
+    """A copy of an aggregate (or Coalesce(aggregate, …)) counting only rows matching `condition`."""
     found = copy.deepcopy(aggregate)
     if hasattr(found, "filter") and not isinstance(found, Coalesce):
         found.filter = condition if found.filter is None else found.filter & condition
         return found
     # Coalesce(Sum(...), 0): filter the aggregate inside
     inner = found.get_source_expressions()
-    inner[0] = _filtered(inner[0], condition)
+    inner[0] = filtered_aggregate(inner[0], condition)
     found.set_source_expressions(inner)
     return found
 
@@ -473,7 +474,7 @@ def live_sums(metric_keys, township_ids, first: date, last: date, *, by: str = "
             aliases[alias] = date_alias(spec)
             in_range = day_range(spec, alias, first, last)
             any_day |= in_range
-            annotations[f"cc_v_{n}"] = _filtered(spec.aggregate(), in_range & spec.filter)
+            annotations[f"cc_v_{n}"] = filtered_aggregate(spec.aggregate(), in_range & spec.filter)
         queryset = queryset.alias(**aliases).filter(any_day)
         group = specs[0].township_path if by == "township" else None
         if by != "township":
