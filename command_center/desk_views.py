@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from command_center import dispatch, grid_map, selectors
@@ -126,7 +127,7 @@ def grid_map_json(request):
         "none": _("No open event"),
         "open": _("Open events"),
         "overdue": _("Overdue events"),
-        "open_n": _("open"),
+        "open_n": pgettext("events", "open"),
         "overdue_n": _("overdue"),
     }
     data["generated_at"] = (timezone.localtime() + timedelta(0)).isoformat(timespec="seconds")

@@ -12,14 +12,20 @@ performance rating pick them up without anyone editing the command centre:
     m.register_tile(m.Tile("grid.on_time_rate", _("On-time closure rate"), loop="grid",
                            numerator="grid.closed_on_time", denominator="grid.due",
                            formula=_("closed on time ÷ cases due in the period")))
-    m.register_tile(m.Tile("grid.open_overdue", _("Overdue now"), loop="grid", now=open_overdue_by_township))
+    m.register_open_count(m.OpenCount(
+        "grid.open_overdue", model=GridEvent, filter=Q(status__in=OPEN, warning_level=2),
+        dimension="department", dimension_path="department_id",
+    ))
+    m.register_tile(m.Tile("grid.open_overdue", _("Overdue now"), loop="grid", open="grid.open_overdue"))
 
 Warning rows need no registration: every case type registered with the case kernel
 (township.casework.registry) is on the warning board. `register_board_rows` only refines how a type's
 rows read (a title with related fields, rows to leave out).
 
 A DailyCount is one number per day, township and dimension value, computed by one grouped query; the
-nightly rollup stores it and the dashboard sums it over any period, adding today's value live. Rates are
+daily rollup stores it for past days, the hourly rollup for today (filled every minute from a
+watermark), and the dashboard sums it over any period. An OpenCount is a figure at this moment, kept in
+the open snapshot (refreshed every minute). Rates are
 never stored or averaged: a ratio tile sums its numerator and denominator over the period, then divides.
 """
 
@@ -54,9 +60,27 @@ class DailyCount:
     due_date: bool = False
     township_path: str = "township_id"
     description: Any = ""
+    # a column the row's every change touches (auto_now): the hourly job then also recomputes the hours
+    # of today whose rows changed since its watermark, not only the hours from the watermark on
+    changed_field: str | None = None
 
     def aggregate(self):
         return self.value if self.value is not None else Count("pk")
+
+
+@dataclass(frozen=True)
+class OpenCount:
+    """A figure at this moment (open, in review, overdue): rows of `model` matching `filter`, counted per
+    township and `dimension_path`. The dashboard reads it from the open snapshot (refreshed every minute
+    by one grouped INSERT … ON CONFLICT per count), never by scanning the open rows itself."""
+
+    metric: str
+    model: type[models.Model]
+    filter: Q = field(default_factory=Q)
+    dimension: str = "none"
+    dimension_path: str | None = None
+    township_path: str = "township_id"
+    description: Any = ""
 
 
 @dataclass(frozen=True)
@@ -66,10 +90,13 @@ class Tile:
     - `metric`: the sum of a DailyCount over the period;
     - `numerator` and `denominator`: a rate in per cent (sums over the period, then divided);
       `scale` turns a mean instead (e.g. 1/60 for seconds summed over tickets → minutes);
-    - `now(township_ids) -> {township id: number}`: a live figure at this moment (open, overdue).
+    - `open`: an OpenCount at this moment (open, overdue), from the open snapshot;
+    - `now(township_ids) -> {township id: number}`: a live figure at this moment, computed on every
+      request (for small tables only: the dashboard's speed depends on it).
 
     `by_department(township_ids) -> {department id: number}` (live) or `breakdown=True` (from the
-    metric's dimension) adds a breakdown by department; `trend=True` puts the tile on the trend charts.
+    metric's or the open count's department dimension) adds a breakdown by department; `trend=True`
+    puts the tile on the trend charts.
     """
 
     key: str
@@ -81,15 +108,22 @@ class Tile:
     denominator: str | None = None
     scale: float = 100.0
     unit: str = "count"  # count | percent | minutes
+    open: str | None = None
     now: Callable[[list[int]], dict[int, float]] | None = None
     by_department: Callable[[list[int]], dict[int, float]] | None = None
     breakdown: bool = False
     trend: bool = False
     order: int = 100
+    # a rate where less is better (rework, extensions): a rating scheme deducts above its target
+    lower_is_better: bool = False
 
     @property
     def is_rate(self) -> bool:
         return self.numerator is not None
+
+    @property
+    def is_now(self) -> bool:
+        return self.open is not None or self.now is not None
 
     def metrics(self) -> list[str]:
         return [m for m in (self.metric, self.numerator, self.denominator) if m]
@@ -105,6 +139,7 @@ class BoardRows:
 
 
 _counts: dict[str, DailyCount] = {}
+_open: dict[str, OpenCount] = {}
 _tiles: dict[str, Tile] = {}
 _board: dict[str, BoardRows] = {}
 
@@ -118,10 +153,20 @@ def register_count(count: DailyCount) -> None:
     _counts[count.metric] = count
 
 
+def register_open_count(count: OpenCount) -> None:
+    """Declare a figure at this moment; registering the same metric again replaces it."""
+    _open[count.metric] = count
+
+
 def register_tile(tile: Tile) -> None:
-    modes = [bool(tile.metric), bool(tile.numerator and tile.denominator), tile.now is not None]
+    modes = [
+        bool(tile.metric),
+        bool(tile.numerator and tile.denominator),
+        tile.open is not None,
+        tile.now is not None,
+    ]
     if sum(modes) != 1:
-        raise ValueError(f"tile {tile.key}: give a metric, a numerator and denominator, or now")
+        raise ValueError(f"tile {tile.key}: give a metric, a numerator and denominator, open, or now")
     _tiles[tile.key] = tile
 
 
@@ -131,6 +176,10 @@ def register_board_rows(model: type[models.Model], rows: BoardRows) -> None:
 
 def daily_counts() -> dict[str, DailyCount]:
     return dict(_counts)
+
+
+def open_counts() -> dict[str, OpenCount]:
+    return dict(_open)
 
 
 def tiles(loop: str | None = None) -> list[Tile]:

@@ -1,4 +1,5 @@
-"""Command centre: the daily rollup table the dashboard's trends read, and performance-rating schemes."""
+"""Command centre: the rollup tables the dashboard reads (daily, hourly for today, the open snapshot and
+the watermark), and performance-rating schemes."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,6 +37,77 @@ class DailyRollup(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.township_id} {self.metric}[{self.dimension_id}] = {self.value}"
+
+
+class HourlyRollup(models.Model):
+    """One hour's count of one metric in one township, per dimension value: today's figures on the
+    dashboard. Filled by `command_center.services.refresh_hours` from the watermark (RollupWatermark)
+    to the end of the day, and the whole day again with the daily rollups (late changes); the hour is
+    the local hour's start. Hours before yesterday are pruned: the daily rollups hold them."""
+
+    township = models.ForeignKey("org.Township", on_delete=models.CASCADE, verbose_name=_("township"))
+    metric = models.CharField(_("metric"), max_length=60)
+    hour = models.DateTimeField(_("hour"))
+    dimension = models.CharField(_("dimension"), max_length=20)
+    dimension_id = models.BigIntegerField(_("dimension value"), default=0)
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("hourly rollup")
+        verbose_name_plural = _("hourly rollups")
+        constraints = [
+            # refresh_hours() names exactly these columns in its ON CONFLICT clause.
+            models.UniqueConstraint(
+                fields=["township", "metric", "hour", "dimension", "dimension_id"],
+                name="cc_hourly_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["hour", "metric"], name="cc_hourly_hour_metric")]
+
+    def __str__(self):
+        return f"{self.hour} {self.township_id} {self.metric}[{self.dimension_id}] = {self.value}"
+
+
+class OpenSnapshot(models.Model):
+    """The "now" figures (open, overdue, in review, red and yellow warnings) per township and dimension
+    value, as counted by the last `command_center.services.refresh_open_snapshot` (every minute; warning
+    levels themselves move only with the kernel's five-minute sweep). Overwritten in place, rows that no
+    longer count deleted, so a rerun over unchanged data changes nothing."""
+
+    township = models.ForeignKey("org.Township", on_delete=models.CASCADE, verbose_name=_("township"))
+    metric = models.CharField(_("metric"), max_length=80)
+    dimension = models.CharField(_("dimension"), max_length=20)
+    dimension_id = models.BigIntegerField(_("dimension value"), default=0)
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("open-cases snapshot")
+        verbose_name_plural = _("open-cases snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "metric", "dimension", "dimension_id"], name="cc_open_snapshot_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township_id} {self.metric}[{self.dimension_id}] = {self.value}"
+
+
+class RollupWatermark(models.Model):
+    """How far a rollup has been filled: the change time up to which source rows were processed. The
+    hourly job locks its row (SELECT … FOR UPDATE SKIP LOCKED), so a second worker skips the run instead
+    of repeating it, and advances it in the same transaction as the rows it wrote."""
+
+    key = models.CharField(_("rollup"), max_length=40, unique=True)
+    processed_until = models.DateTimeField(_("processed up to"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rollup watermark")
+        verbose_name_plural = _("rollup watermarks")
+
+    def __str__(self):
+        return f"{self.key}: {self.processed_until}"
 
 
 class SubjectKind(models.TextChoices):

@@ -22,24 +22,30 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
+    Case,
     Count,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Extract, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from command_center import metrics as m
-from command_center.models import DailyRollup, RatingScheme
+from command_center.models import DailyRollup, HourlyRollup, OpenSnapshot, RatingScheme
 from command_center.permissions import is_leader
+from command_center.routers import reads_from_replica
 from services.models import Application, ApplicationStatus, Evaluation, QueueTicket
 from services.models.evaluations import BAD_LEVELS
 from township.casework.clock import remaining
@@ -91,50 +97,6 @@ ON_TIME = Q(due_at__isnull=True) | Q(clock_stopped_at__lte=F("due_at"))
 COMPLETED = Q(status__in=[*DECIDED, S.COMPLETED])
 
 
-def open_overdue(township_ids) -> dict[int, int]:
-    """Overdue now: open applications past their promised date (red), each counted once (bundles whole)."""
-    return _per_township(
-        Application.objects.filter(
-            TOP_LEVEL, township_id__in=township_ids, status__in=OPEN, warning_level=WarningLevel.RED
-        )
-    )
-
-
-def in_review_now(township_ids) -> dict[int, int]:
-    """In review now: accepted and not yet decided (in review or waiting for a supplement), per part."""
-    return _per_township(
-        Application.objects.filter(NOT_BUNDLE_PARENT, township_id__in=township_ids, status__in=OPEN)
-    )
-
-
-def overdue_by_department(township_ids) -> dict[int, int]:
-    """Overdue now per responsible department (a bundle's parts each in their own department)."""
-    rows = (
-        Application.objects.filter(
-            NOT_BUNDLE_PARENT, township_id__in=township_ids, status__in=OPEN, warning_level=WarningLevel.RED
-        )
-        .values("department_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["department_id"] or 0: row["n"] for row in rows}
-
-
-def in_review_by_department(township_ids) -> dict[int, int]:
-    rows = (
-        Application.objects.filter(NOT_BUNDLE_PARENT, township_id__in=township_ids, status__in=OPEN)
-        .values("department_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["department_id"] or 0: row["n"] for row in rows}
-
-
-def _per_township(queryset) -> dict[int, int]:
-    rows = queryset.values("township_id").annotate(n=Count("pk")).order_by()
-    return {row["township_id"]: row["n"] for row in rows}
-
-
 def register_window_metrics() -> None:
     """The one window's and the back office's figures (called from the app's ready())."""
     m.register_loop("window", _("One window"))
@@ -147,6 +109,7 @@ def register_window_metrics() -> None:
             date_field="submitted_at",
             filter=TOP_LEVEL & ~Q(status=S.DRAFT),
             description=_("applications handed in (at a window or submitted online) on the day"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -155,6 +118,7 @@ def register_window_metrics() -> None:
             date_field="accepted_at",
             filter=TOP_LEVEL,
             description=_("applications accepted (受理) on the day"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -163,6 +127,7 @@ def register_window_metrics() -> None:
             date_field=COMPLETED_AT,
             filter=TOP_LEVEL & COMPLETED,
             description=_("applications decided, or completed on the spot, on the day"),
+            changed_field="updated_at",
             **dept,
         ),
         # The due-date cohort (应结案): applications whose promised date falls on the day, whatever
@@ -174,6 +139,7 @@ def register_window_metrics() -> None:
             due_date=True,
             filter=NOT_BUNDLE_PARENT & Q(accepted_at__isnull=False) & ~Q(status=S.WITHDRAWN),
             description=_("applications whose promised date is the day (应结案数)"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -183,6 +149,7 @@ def register_window_metrics() -> None:
             due_date=True,
             filter=NOT_BUNDLE_PARENT & Q(accepted_at__isnull=False) & COMPLETED,
             description=_("of those, decided by now"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -192,6 +159,7 @@ def register_window_metrics() -> None:
             due_date=True,
             filter=NOT_BUNDLE_PARENT & Q(accepted_at__isnull=False) & COMPLETED & ON_TIME,
             description=_("of those, decided on or before the promised date"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -204,6 +172,7 @@ def register_window_metrics() -> None:
             & ~Q(status=S.WITHDRAWN),
             value=Count("pk", distinct=True),
             description=_("of the cases due, those with an approved extension (延期数)"),
+            changed_field="updated_at",
             **dept,
         ),
         m.DailyCount(
@@ -242,6 +211,30 @@ def register_window_metrics() -> None:
         ),
     ):
         m.register_count(count)
+
+    for count in (
+        m.OpenCount(
+            "applications.open_overdue",
+            model=Application,
+            filter=TOP_LEVEL & Q(status__in=OPEN, warning_level=WarningLevel.RED),
+            description=_("open applications past their promised date now (red), a bundle once"),
+        ),
+        m.OpenCount(
+            "applications.in_review",
+            model=Application,
+            filter=NOT_BUNDLE_PARENT & Q(status__in=OPEN),
+            description=_("accepted and not yet decided now, per part"),
+            **dept,
+        ),
+        m.OpenCount(
+            "applications.overdue_parts",
+            model=Application,
+            filter=NOT_BUNDLE_PARENT & Q(status__in=OPEN, warning_level=WarningLevel.RED),
+            description=_("parts in review past their promised date now"),
+            **dept,
+        ),
+    ):
+        m.register_open_count(count)
 
     for tile in (
         m.Tile(
@@ -293,7 +286,7 @@ def register_window_metrics() -> None:
             "window.overdue",
             _("Overdue"),
             loop="window",
-            now=open_overdue,
+            open="applications.open_overdue",
             formula=_("open applications past their promised date now (red)"),
             order=50,
         ),
@@ -323,8 +316,8 @@ def register_window_metrics() -> None:
             "back_office.in_review",
             _("In review"),
             loop="back_office",
-            now=in_review_now,
-            by_department=in_review_by_department,
+            open="applications.in_review",
+            breakdown=True,
             formula=_("accepted applications not yet decided, now (a bundle's parts each count)"),
             order=10,
         ),
@@ -332,12 +325,8 @@ def register_window_metrics() -> None:
             "back_office.overdue",
             _("Overdue in the back office"),
             loop="back_office",
-            now=lambda ids: _per_township(
-                Application.objects.filter(
-                    NOT_BUNDLE_PARENT, township_id__in=ids, status__in=OPEN, warning_level=WarningLevel.RED
-                )
-            ),
-            by_department=overdue_by_department,
+            open="applications.overdue_parts",
+            breakdown=True,
             formula=_("parts in review past their promised date now, by responsible department"),
             order=20,
         ),
@@ -360,6 +349,7 @@ def register_window_metrics() -> None:
             denominator="applications.due",
             unit="percent",
             formula=_("applications due with an approved extension ÷ applications due (延期数 ÷ 应结案数)"),
+            lower_is_better=True,
             order=40,
         ),
     ):
@@ -390,6 +380,52 @@ def day_expression(count: m.DailyCount):
     return TruncDate(instant, tzinfo=timezone.get_current_timezone())
 
 
+class LocalHour(Func):
+    """The start of the local hour of an instant, as an instant (timestamptz)."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        tz = timezone.get_current_timezone_name()
+        return f"(DATE_TRUNC('hour', ({sql}) AT TIME ZONE %s) AT TIME ZONE %s)", (*params, tz, tz)
+
+
+class LocalMidnightOf(Func):
+    """The local midnight that starts a date, as an instant."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"((({sql})::timestamp) AT TIME ZONE %s)", (*params, timezone.get_current_timezone_name())
+
+
+def hour_expression(count: m.DailyCount):
+    """The local hour a row counts in (a date field: its day's first hour), as an SQL expression."""
+    if is_date_field(count):
+        return LocalMidnightOf(F(count.date_field))
+    instant = F(count.date_field) if isinstance(count.date_field, str) else count.date_field
+    if count.due_date:
+        instant = ExpressionWrapper(instant - timedelta(microseconds=1), output_field=count_field(count))
+    return LocalHour(instant)
+
+
+def hour_range(count: m.DailyCount, alias: str, start: datetime, end: datetime) -> Q:
+    """Rows that count in a local hour in [start, end) (both on the hour; a date field: whole days)."""
+    if is_date_field(count):
+        first = timezone.localtime(start).date()
+        last = timezone.localtime(end - timedelta(microseconds=1)).date()
+        return Q(**{f"{alias}__gte": first, f"{alias}__lte": last})
+    if count.due_date:
+        return Q(**{f"{alias}__gt": start, f"{alias}__lte": end})
+    return Q(**{f"{alias}__gte": start, f"{alias}__lt": end})
+
+
+def local_hour(instant: datetime) -> datetime:
+    return timezone.localtime(instant).replace(minute=0, second=0, microsecond=0)
+
+
 def count_field(count: m.DailyCount):
     return count.model._meta.get_field(count.date_field)
 
@@ -408,14 +444,15 @@ def date_alias(count: m.DailyCount):
     return F(count.date_field) if isinstance(count.date_field, str) else count.date_field
 
 
-def _filtered(aggregate, condition: Q):
+def filtered_aggregate(aggregate, condition: Q):
+    """A copy of an aggregate (or Coalesce(aggregate, …)) counting only rows matching `condition`."""
     found = copy.deepcopy(aggregate)
     if hasattr(found, "filter") and not isinstance(found, Coalesce):
         found.filter = condition if found.filter is None else found.filter & condition
         return found
     # Coalesce(Sum(...), 0): filter the aggregate inside
     inner = found.get_source_expressions()
-    inner[0] = _filtered(inner[0], condition)
+    inner[0] = filtered_aggregate(inner[0], condition)
     found.set_source_expressions(inner)
     return found
 
@@ -437,7 +474,7 @@ def live_sums(metric_keys, township_ids, first: date, last: date, *, by: str = "
             aliases[alias] = date_alias(spec)
             in_range = day_range(spec, alias, first, last)
             any_day |= in_range
-            annotations[f"cc_v_{n}"] = _filtered(spec.aggregate(), in_range & spec.filter)
+            annotations[f"cc_v_{n}"] = filtered_aggregate(spec.aggregate(), in_range & spec.filter)
         queryset = queryset.alias(**aliases).filter(any_day)
         group = specs[0].township_path if by == "township" else None
         if by != "township":
@@ -469,8 +506,58 @@ def rollup_sums(metric_keys, township_ids, first: date, last: date, *, by: str =
     return {(row["metric"], row[group]): row["v"] for row in rows}
 
 
+def hourly_sums(metric_keys, township_ids, day: date, *, by: str = "township") -> dict:
+    """{(metric, key): value} of one day from the hourly rollups (today's figures)."""
+    group = "township_id" if by == "township" else "dimension_id"
+    rows = (
+        HourlyRollup.objects.filter(
+            township_id__in=list(township_ids),
+            metric__in=list(metric_keys),
+            hour__gte=local_midnight(day),
+            hour__lt=local_midnight(day + timedelta(days=1)),
+        )
+        .values("metric", group)
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    return {(row["metric"], row[group]): row["v"] for row in rows}
+
+
+def open_sums(metric_keys, township_ids, *, by: str = "township") -> dict:
+    """{(metric, key): value} of figures at this moment, from the open snapshot."""
+    group = "township_id" if by == "township" else "dimension_id"
+    rows = (
+        OpenSnapshot.objects.filter(township_id__in=list(township_ids), metric__in=list(metric_keys))
+        .values("metric", group)
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    return {(row["metric"], row[group]): row["v"] for row in rows}
+
+
+def live_open_sums(metric_keys, township_ids, *, by: str = "township") -> dict:
+    """The same as `open_sums`, counted from the source tables (the reference the snapshot must equal)."""
+    counts = {**m.open_counts(), **warning_open_counts()}
+    found = {}
+    for key in metric_keys:
+        count = counts[key]
+        group = count.township_path if by == "township" else count.dimension_path
+        queryset = count.model._base_manager.filter(count.filter).filter(
+            **{f"{count.township_path}__in": list(township_ids)}
+        )
+        if group is None:
+            n = queryset.count()
+            if n:
+                found[(key, 0)] = n
+            continue
+        for row in queryset.values(group).annotate(n=Count("pk")).order_by():
+            found[(key, row[group] or 0)] = row["n"]
+    return found
+
+
 def sums(metric_keys, township_ids, first: date, last: date, *, by: str = "township", today=None) -> dict:
-    """{(metric, key): value} over the days [first, last]: rollups before today, live for today."""
+    """{(metric, key): value} over the days [first, last]: daily rollups before today, the hourly
+    rollups for today."""
     today = today or timezone.localdate()
     last = min(last, today)
     found: dict = defaultdict(int)
@@ -482,7 +569,7 @@ def sums(metric_keys, township_ids, first: date, last: date, *, by: str = "towns
         ).items():
             found[key] += value
     if last >= today:
-        for key, value in live_sums(metric_keys, township_ids, today, today, by=by).items():
+        for key, value in hourly_sums(metric_keys, township_ids, today, by=by).items():
             found[key] += value
     return found
 
@@ -523,9 +610,13 @@ def figures(township_ids, first: date, last: date, *, today=None) -> list[Figure
     all_tiles = m.tiles()
     needed = {key for t in all_tiles for key in t.metrics()}
     summed = sums(needed, township_ids, first, last, today=today)
+    opened = open_sums({t.open for t in all_tiles if t.open}, township_ids)
     result = []
     for t in all_tiles:
-        if t.now is not None:
+        if t.open is not None:
+            per = {tid: opened.get((t.open, tid), 0) for tid in township_ids}
+            value = sum(per.values())
+        elif t.now is not None:
             per = dict(t.now(list(township_ids)))
             value = sum(per.values())
         elif t.is_rate:
@@ -541,7 +632,7 @@ def figures(township_ids, first: date, last: date, *, today=None) -> list[Figure
         else:
             per = {tid: summed.get((t.metric, tid), 0) for tid in township_ids}
             value = sum(per.values())
-        result.append(Figure(t.key, t.label, t.loop, t.unit, t.formula, value, per if t.now is None else per))
+        result.append(Figure(t.key, t.label, t.loop, t.unit, t.formula, value, per))
     return result
 
 
@@ -550,12 +641,15 @@ def department_breakdown(township_ids, first: date, last: date, *, today=None) -
     chosen = [t for t in m.tiles() if t.breakdown or t.by_department]
     needed = {key for t in chosen if t.breakdown for key in t.metrics()}
     summed = sums(needed, township_ids, first, last, by="dimension", today=today)
+    opened = open_sums({t.open for t in chosen if t.open and t.breakdown}, township_ids, by="dimension")
     live = {t.key: t.by_department(list(township_ids)) for t in chosen if t.by_department}
     names = dict(Department.objects.filter(township_id__in=list(township_ids)).values_list("pk", "name"))
     out = {}
     for t in chosen:
         if t.key in live:
             values = live[t.key]
+        elif t.open is not None:
+            values = {k: v for (metric, k), v in opened.items() if metric == t.open}
         elif t.is_rate:
             ids = {k for (metric, k) in summed if metric in (t.numerator, t.denominator)}
             values = {
@@ -575,7 +669,7 @@ def department_breakdown(township_ids, first: date, last: date, *, today=None) -
 
 def trends(township_ids, *, today=None, days: int = 30, months: int = 12) -> dict:
     """Day series over the last `days` days and month series over the last `months` months of the trend
-    tiles; past days from the rollups, today live."""
+    tiles; past days from the daily rollups, today from the hourly ones."""
     today = today or timezone.localdate()
     chosen = [t for t in m.tiles() if t.trend]
     needed = sorted({key for t in chosen for key in t.metrics()})
@@ -601,7 +695,7 @@ def trends(township_ids, *, today=None, days: int = 30, months: int = 12) -> dic
         .order_by()
     ):
         monthly[(row["metric"], row["month"])] += row["v"]
-    for (metric, _k), value in live_sums(needed, ids, today, today).items():
+    for (metric, _k), value in hourly_sums(needed, ids, today).items():
         daily[(metric, today)] += value
         monthly[(metric, today.replace(day=1))] += value
     day_list = [first_day + timedelta(days=n) for n in range(days)]
@@ -632,6 +726,7 @@ def trends(township_ids, *, today=None, days: int = 30, months: int = 12) -> dic
     }
 
 
+@reads_from_replica
 def dashboard(township_ids, first: date, last: date, *, today=None) -> dict:
     """Everything the desk and wall views and the JSON API show, for these townships and this period."""
     today = today or timezone.localdate()
@@ -660,7 +755,7 @@ def dashboard(township_ids, first: date, last: date, *, today=None) -> dict:
         "loops": loops,
         "departments": department_breakdown(township_ids, first, last, today=today),
         "trends": trends(township_ids, today=today),
-        "warnings": warning_counts_for_townships(township_ids),
+        "warnings": warning_snapshot(township_ids),
     }
 
 
@@ -914,6 +1009,52 @@ def warning_counts_for_townships(township_ids) -> dict:
     return totals
 
 
+def warning_open_counts() -> dict[str, m.OpenCount]:
+    """The warning counts as open counts of the snapshot: per case type, its open clocks in yellow or red
+    by level (dimension "level"), and the open Deadlines of all of them."""
+    levels = [WarningLevel.YELLOW, WarningLevel.RED]
+    found = {}
+    types = _board_types()
+    for case_type, _ct_id, township_path, _department_path in types:
+        field_name = f"{township_path}_id" if township_path == "township" else township_path
+        key = f"warnings.{case_type.label_lower}"
+        found[key] = m.OpenCount(
+            key,
+            model=case_type.model,
+            filter=Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True, warning_level__in=levels),
+            dimension="level",
+            dimension_path="warning_level",
+            township_path=field_name,
+        )
+    found["warnings.deadlines"] = m.OpenCount(
+        "warnings.deadlines",
+        model=Deadline,
+        filter=Q(
+            clock_stopped_at__isnull=True,
+            warning_level__in=levels,
+            content_type_id__in=sorted(ct for _c, ct, _t, _d in types),
+        ),
+        dimension="level",
+        dimension_path="warning_level",
+    )
+    return found
+
+
+def warning_snapshot(township_ids) -> dict:
+    """{"yellow": n, "red": n} of these townships from the open snapshot (what
+    `warning_counts_for_townships` counts live)."""
+    rows = (
+        OpenSnapshot.objects.filter(
+            township_id__in=list(township_ids), metric__startswith="warnings.", dimension="level"
+        )
+        .values("dimension_id")
+        .annotate(n=Sum("value"))
+        .order_by()
+    )
+    found = {row["dimension_id"]: row["n"] for row in rows}
+    return {"yellow": found.get(WarningLevel.YELLOW, 0), "red": found.get(WarningLevel.RED, 0)}
+
+
 def board_case(user, label: str, pk: int):
     """One case of the board the user may urge, or None (unknown type, guessed id, another township)."""
     case_type = case_type_for_label(label)
@@ -974,15 +1115,21 @@ def month_bounds(month: date, today=None) -> tuple[date, date]:
     return first, last
 
 
-def indicator_score(indicator, numerator: float, denominator: float, events: float) -> dict:
-    """One indicator's score: full marks at or above the target; `deduction_per_point` off for every
-    percentage point below it; `deduction_per_event` off for each event; never below zero. With nothing
-    due in the month the rate is undefined and the indicator scores full marks."""
+def indicator_score(
+    indicator, numerator: float, denominator: float, events: float, *, lower_is_better: bool = False
+) -> dict:
+    """One indicator's score: full marks at or above the target (at or below it for a rate where less
+    is better, such as rework); `deduction_per_point` off for every percentage point on the wrong side
+    of it; `deduction_per_event` off for each event; never below zero. With nothing due in the month the
+    rate is undefined and the indicator scores full marks."""
     full = Decimal(indicator.full_score)
     rate = None if not denominator else Decimal(numerator) / Decimal(denominator) * 100
     score = full
-    if rate is not None and rate < indicator.target_percent:
-        score -= (Decimal(indicator.target_percent) - rate) * Decimal(indicator.deduction_per_point)
+    target = Decimal(indicator.target_percent)
+    if rate is not None:
+        short = rate - target if lower_is_better else target - rate
+        if short > 0:
+            score -= short * Decimal(indicator.deduction_per_point)
     score -= Decimal(events) * Decimal(indicator.deduction_per_event)
     score = max(Decimal(0), min(full, score))
     return {
@@ -995,6 +1142,7 @@ def indicator_score(indicator, numerator: float, denominator: float, events: flo
     }
 
 
+@reads_from_replica
 def rating(township_id: int, month: date, *, subject: str = "department", today=None) -> dict:
     """The month's rating of every department (or other subject) of a township under its scheme,
     ranked; figures from the rollups (and today live)."""
@@ -1006,6 +1154,7 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
     rates = m.rate_indicators()
     for ind in indicators:
         ind.label = rates[ind.indicator].label if ind.indicator in rates else ind.indicator
+        ind.lower_is_better = ind.indicator in rates and rates[ind.indicator].lower_is_better
     needed = set()
     for ind in indicators:
         t = rates.get(ind.indicator)
@@ -1032,8 +1181,9 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
             if deferred and t.denominator == "applications.due":
                 denominator -= summed.get((deferred, subject_id), 0)
             events = summed.get((ind.event_metric, subject_id), 0) if ind.event_metric else 0
-            line = indicator_score(ind, numerator, denominator, events)
+            line = indicator_score(ind, numerator, denominator, events, lower_is_better=t.lower_is_better)
             line["label"] = t.label
+            line["key"] = ind.indicator
             lines.append(line)
             total += line["score"]
         rows.append(
@@ -1048,3 +1198,71 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return {"scheme": scheme, "indicators": indicators, "rows": rows, "first": first, "last": last}
+
+
+@dataclass
+class RatingCases:
+    """The cases behind one score: the indicator's cohort (its denominator) in the month for one
+    subject, each marked whether it counts toward the rate (its numerator)."""
+
+    indicator: m.Tile
+    first: date
+    last: date
+    page: object
+    rows: list
+
+
+def _counting_day(count: m.DailyCount, value):
+    """The local day a row counts on (a deadline's due date, not the midnight that ends it)."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if count.due_date:
+        value -= timedelta(microseconds=1)
+    return timezone.localtime(value).date()
+
+
+def rating_cases(user, township_id: int, month: date, subject_id: int, indicator_key: str, *, page: int = 1):
+    """The drill-down from a score (rating → cases), scoped to what the user may see; None for an
+    indicator the command centre does not know. A fixed number of queries per page."""
+    rate = m.rate_indicators().get(indicator_key)
+    if rate is None:
+        return None
+    counts = m.daily_counts()
+    cohort, counted = counts[rate.denominator], counts.get(rate.numerator)
+    first, last = month_bounds(month)
+    model = cohort.model
+    queryset = (
+        board_queryset(user, model)
+        .filter(**{cohort.township_path: township_id})
+        .alias(cc_day=date_alias(cohort))
+        .filter(day_range(cohort, "cc_day", first, last))
+        .filter(cohort.filter)
+    )
+    if cohort.dimension_path:
+        subject = (
+            {cohort.dimension_path: subject_id} if subject_id else {f"{cohort.dimension_path}__isnull": True}
+        )
+        queryset = queryset.filter(**subject)
+    same_rows = counted is not None and counted.model is model and counted.date_field == cohort.date_field
+    if same_rows:
+        queryset = queryset.annotate(
+            cc_counted=Case(
+                When(counted.filter, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+    case_type = case_type_for_label(model._meta.label_lower)
+    rows_of = m.board_rows(model._meta.label_lower)
+    if rows_of.related:
+        queryset = queryset.select_related(*rows_of.related)
+    queryset = queryset.annotate(cc_at=date_alias(cohort)).order_by("cc_at", "pk").distinct()
+    page_obj = Paginator(queryset, 50).get_page(page)
+    rows = [
+        {
+            "title": rows_of.title(case) if rows_of.title else str(case),
+            "at": _counting_day(cohort, case.cc_at),
+            "counted": case.cc_counted if same_rows else None,
+            "url": case_type.url_for(case.pk) if case_type else "",
+        }
+        for case in page_obj.object_list
+    ]
+    return RatingCases(rate, first, last, page_obj, rows)

@@ -3,12 +3,12 @@
 from celery import shared_task
 from django.conf import settings
 
-from command_center.services import refresh_recent
+from command_center.services import refresh_open_snapshot, refresh_recent, refresh_today
 
 
 @shared_task(acks_late=True)
 def refresh_recent_rollups() -> dict:
-    """Today and yesterday (idempotent: safe to run twice, or on two workers at once)."""
+    """Today and yesterday, and today's hours in full (idempotent: safe to run twice, or on two workers)."""
     return refresh_recent(1)
 
 
@@ -16,3 +16,10 @@ def refresh_recent_rollups() -> dict:
 def recompute_rollups() -> dict:
     """The recent days again, for late changes (a case decided, extended or corrected after the day)."""
     return refresh_recent(settings.COMMAND_CENTRE_RECOMPUTE_DAYS)
+
+
+@shared_task
+def refresh_today_and_open() -> dict:
+    """Today's hourly rollups from the watermark (a second worker skips while one runs) and the open
+    snapshot the dashboard's "now" figures read."""
+    return {"today": refresh_today(), "open": refresh_open_snapshot()}

@@ -3,6 +3,7 @@ monthly performance rating, and the urgings a member of staff has to answer."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 from django import forms
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from township.casework.models import UrgingLevel, WarningLevel
 from township.casework.urging import reply_to_urging
 from township.errors import DomainError
 from township.fields import ReportDateField, parse_pk
+from township.org.models import Department
 from township.org.roles import Role, roles_of
 from township.org.scope import ScopeKind, data_scope
 
@@ -334,3 +336,109 @@ def rating(request):
             "township": form.cleaned_data["township"],
         },
     )
+
+
+class RatingCasesForm(RatingForm):
+    subject = forms.CharField(required=False, max_length=20)
+    indicator = forms.CharField(max_length=60)
+    page = forms.CharField(required=False, max_length=8)
+
+    def clean_subject(self):
+        raw = (self.cleaned_data.get("subject") or "").strip()
+        return parse_pk(raw) or 0 if raw else 0
+
+
+def _rating_form(request, form_class):
+    require_dashboard(request.user)
+    townships = dict(selectors.command_townships(request.user).values_list("pk", "name"))
+    form = form_class(request.GET, townships=townships)
+    if not form.is_valid() or form.cleaned_data["township"] is None:
+        return form, townships, False
+    return form, townships, True
+
+
+@login_required
+@require_GET
+def rating_cases(request):
+    """The cases behind one score of the rating: the indicator's cohort of the month for one department,
+    each marked whether it counts toward the rate; only what the user may see."""
+    form, townships, ok = _rating_form(request, RatingCasesForm)
+    found = None
+    if ok:
+        data = form.cleaned_data
+        found = selectors.rating_cases(
+            request.user,
+            data["township"],
+            data["month"],
+            data["subject"],
+            data["indicator"],
+            page=parse_pk(data.get("page"), 1) or 1,
+        )
+        if found is None:
+            form.add_error("indicator", _("Choose an indicator the command centre knows."))
+    if found is None:
+        return render(request, "command_center/rating_cases.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    names = dict(Department.objects.filter(township_id=data["township"]).values_list("pk", "name"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "command_center/rating_cases.html",
+        {
+            "form": form,
+            "found": found,
+            "township": townships[data["township"]],
+            "subject": names.get(data["subject"], _("No department")),
+            "month": data["month"],
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _cell(value):
+    """A value for a spreadsheet cell: text that a spreadsheet would read as a formula is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@login_required
+@require_GET
+def rating_export(request):
+    """The month's ranking as an Excel workbook (the same figures as the rating page)."""
+    from openpyxl import Workbook  # noqa: PLC0415 - only this view needs it
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    form, townships, ok = _rating_form(request, RatingForm)
+    if not ok:
+        return render(
+            request, "command_center/rating.html", {"form": form, "townships": townships}, status=400
+        )
+    month, township_id = form.cleaned_data["month"], form.cleaned_data["township"]
+    result = selectors.rating(township_id, month)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = month.strftime("%Y-%m")
+    sheet.append([_cell(f"{townships[township_id]} · {result['scheme'] or ''} · {month:%Y-%m}")])
+    header = [_("Rank"), _("Department")]
+    for ind in result.get("indicators", []):
+        header += [f"{ind.label} ({_('score')})", f"{ind.label} (%)"]
+    header.append(_("Total"))
+    sheet.append([_cell(str(h)) for h in header])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in result["rows"]:
+        line = [row["rank"], _cell(row["name"])]
+        for item in row["lines"]:
+            line += [item["score"], item["rate"]]
+        line.append(row["total"])
+        sheet.append(line)
+    sheet.freeze_panes = "C3"
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="rating-{month:%Y-%m}.xlsx"'
+    return response

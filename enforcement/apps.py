@@ -80,3 +80,7 @@ class EnforcementConfig(AppConfig):
             url_name="admin:enforcement_inspectiontask_change",
             escalation=ESCALATION,
         )
+        # --- command centre: enforcement, inspection and credit tiles ---
+        from enforcement.command_metrics import register_enforcement_metrics
+
+        register_enforcement_metrics()

@@ -15,7 +15,7 @@ and a rating scheme can score units on them.
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -26,35 +26,6 @@ from grid.models.hotline import FollowUpResult, HotlineOrder, HotlineStatus
 from township.casework.models import WarningLevel
 
 DEPARTMENT = {"dimension": "department", "dimension_path": "department_id"}
-
-
-def open_overdue_events(township_ids) -> dict[int, int]:
-    """Open grid events past their handling limit now (red)."""
-    rows = (
-        GridEvent.objects.filter(
-            township_id__in=list(township_ids),
-            status__in=sorted(OPEN_STATES),
-            warning_level=WarningLevel.RED,
-            clock_stopped_at__isnull=True,
-        )
-        .values("township_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["township_id"]: row["n"] for row in rows}
-
-
-def orders_waiting_for_dispatch(township_ids) -> dict[int, int]:
-    """12345 work orders received or sent back, not yet with a unit, now."""
-    rows = (
-        HotlineOrder.objects.filter(
-            township_id__in=list(township_ids), status__in=[HotlineStatus.RECEIVED, HotlineStatus.RETURNED]
-        )
-        .values("township_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["township_id"]: row["n"] for row in rows}
 
 
 def register_grid_metrics() -> None:
@@ -157,6 +128,25 @@ def register_grid_metrics() -> None:
     ):
         m.register_count(count)
 
+    m.register_open_count(
+        m.OpenCount(
+            "grid.open_overdue",
+            model=GridEvent,
+            filter=Q(
+                status__in=sorted(OPEN_STATES), warning_level=WarningLevel.RED, clock_stopped_at__isnull=True
+            ),
+            description=_("open grid events past their handling limit now (red)"),
+            **DEPARTMENT,
+        )
+    )
+    m.register_open_count(
+        m.OpenCount(
+            "hotline.waiting",
+            model=HotlineOrder,
+            filter=Q(status__in=[HotlineStatus.RECEIVED, HotlineStatus.RETURNED]),
+            description=_("work orders received or sent back, not yet with a unit, now"),
+        )
+    )
     for tile in (
         m.Tile(
             "grid.received",
@@ -198,13 +188,14 @@ def register_grid_metrics() -> None:
             unit="percent",
             formula=_("failed checks ÷ events due in the period (返工数 ÷ 应结案数)"),
             breakdown=True,
+            lower_is_better=True,
             order=40,
         ),
         m.Tile(
             "grid.overdue",
             _("Overdue events"),
             loop="grid",
-            now=open_overdue_events,
+            open="grid.open_overdue",
             formula=_("open grid events past their handling limit now (red)"),
             order=50,
         ),
@@ -246,7 +237,7 @@ def register_grid_metrics() -> None:
             "hotline.waiting",
             _("Waiting for dispatch"),
             loop="hotline",
-            now=orders_waiting_for_dispatch,
+            open="hotline.waiting",
             formula=_("work orders received or sent back, not yet with a unit, now"),
             order=40,
         ),

@@ -115,6 +115,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@localhost:5432/portal")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for the command centre's dashboard (command_center.routers): reads inside the
+# dashboard's selectors go there; unset, everything is on "default".
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["command_center.routers.DashboardReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -318,6 +326,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="7,22,37,52"),
         "options": {"expires": 14 * 60},
     },
+    # today by the hour from the watermark, and the open snapshot ("now" figures), every minute
+    "command-centre-today": {
+        "task": "command_center.tasks.refresh_today_and_open",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     "command-centre-rollups-nightly": {
         "task": "command_center.tasks.recompute_rollups",
         "schedule": crontab(minute=40, hour=2),
@@ -408,6 +422,8 @@ ENFORCEMENT_BUREAU_CODE = env.str("ENFORCEMENT_BUREAU_CODE", default="ZHZF")
 COMMAND_CENTRE_LEADER_DEPARTMENTS = env.list("COMMAND_CENTRE_LEADER_DEPARTMENTS", default=["DZB"])
 COMMAND_CENTRE_RECOMPUTE_DAYS = env.int("COMMAND_CENTRE_RECOMPUTE_DAYS", default=35)
 COMMAND_CENTRE_REFRESH_SECONDS = env.int("COMMAND_CENTRE_REFRESH_SECONDS", default=60)
+# today's hourly rollups recompute from this long before the watermark (transactions that commit late)
+COMMAND_CENTRE_COMMIT_LAG_SECONDS = env.int("COMMAND_CENTRE_COMMIT_LAG_SECONDS", default=300)
 
 
 # Notifications: one backend per channel; the file backend writes to var/outbox/ for development.

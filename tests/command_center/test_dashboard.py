@@ -6,14 +6,14 @@ new loop's tiles appear by registration alone."""
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from command_center import metrics as m
 from command_center import selectors
 from command_center.models import DailyRollup, RatingIndicator, RatingScheme
-from command_center.services import refresh_rollups
+from command_center.services import refresh_open_snapshot, refresh_rollups, refresh_today
 from services.models import Application, Evaluation, QueueTicket
 from tests.casework_app.models import Complaint
 from tests.command_center.helpers import Place, complaint
@@ -140,6 +140,7 @@ EXPECTED = {
 
 def test_each_figure_equals_the_hand_computed_value(seeded):
     refresh_rollups(seeded.d[-10], seeded.today - timedelta(days=1))
+    refresh_open_snapshot()
     got = values(seeded, seeded.d[1], seeded.d[10])
     assert {k: got[k] for k in EXPECTED} == EXPECTED
     # the figures per department come from the same rollups
@@ -176,11 +177,14 @@ def test_the_rollup_equals_the_live_computation_and_a_rerun_changes_nothing(seed
     assert values(seeded, seeded.d[1], seeded.d[10])["window.on_time_rate"] == 75.0
 
 
-def test_today_is_live_and_past_days_come_from_the_rollups(seeded):
-    # without a rollup run, past days are empty but today's new application counts at once
+def test_today_comes_from_the_hourly_rollup_and_past_days_from_the_daily_one(seeded):
+    # without a rollup run, past days are empty; today's new application counts after the minute's run
     assert values(seeded, seeded.d[1], seeded.today)["window.received"] == 0
     seeded.office.in_review()
+    assert values(seeded, seeded.today, seeded.today)["window.received"] == 0
+    refresh_today()
     assert values(seeded, seeded.today, seeded.today)["window.received"] == 1
+    assert values(seeded, seeded.d[1], seeded.today)["window.received"] == 1
 
 
 def test_a_townships_centre_sees_nothing_of_another(client, seeded):
@@ -271,13 +275,18 @@ def test_a_new_loop_adds_its_tiles_by_registering_them(client, seeded):
             "投诉超期",
             loop="complaints",
             formula="超期数",
-            now=lambda ids: selectors._per_township(
-                Complaint.objects.filter(township_id__in=ids, warning_level=2)
-            ),
+            now=lambda ids: {
+                row["township_id"]: row["n"]
+                for row in Complaint.objects.filter(township_id__in=ids, warning_level=2)
+                .values("township_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            },
         )
     )
     try:
         refresh_rollups(seeded.today - timedelta(days=5), seeded.today - timedelta(days=1))
+        refresh_open_snapshot()  # the warning counts: every registered case type, the complaints too
         client.force_login(seeded.command)
         data = client.get(
             reverse("command-dashboard-json"), {"date_from": (seeded.today - timedelta(days=5)).isoformat()}
