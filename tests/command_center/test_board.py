@@ -169,3 +169,25 @@ def test_the_board_is_generic_over_registered_case_types():
     labels = {label for label, _name in selectors.board_case_types()}
     assert {"services.application", "services.rectification", "casework_app.complaint"} <= labels
     assert "casework.deadline" not in labels and "casework_app.permit" not in labels
+
+
+def test_a_board_longer_than_the_cap_says_so_and_still_pages(client, place, monkeypatch):
+    """The board counts at most `cap` + 1 rows of the union (the place has four): beyond the cap the pager
+    reads "of N+", and every page it counted still opens."""
+    monkeypatch.setattr(selectors.BoardPaginator, "cap", 2)
+    rows_of_page = []
+    for number in (1, 2, 3):
+        page, rows = selectors.warning_board(place.command, page=number, per_page=1)
+        rows_of_page.append((rows[0]["case_id"], rows[0]["deadline"]))
+        assert page.paginator.is_capped and page.paginator.num_pages == 3
+    assert len(set(rows_of_page)) == 3  # different rows, most urgent first
+    client.force_login(place.command)
+    monkeypatch.setattr(selectors, "warning_board", _with_one_per_page(selectors.warning_board))
+    assert "3+" in client.get(reverse("command-board")).content.decode()
+
+
+def _with_one_per_page(board):
+    def one_per_page(user, flt=None, *, page=1, per_page=50, now=None):
+        return board(user, flt, page=page, per_page=1, now=now)
+
+    return one_per_page

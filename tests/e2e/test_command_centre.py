@@ -5,6 +5,7 @@ row of the warning board shows the sent urging in place (htmx)."""
 import pytest
 from playwright.sync_api import expect
 
+from command_center.tasks import refresh_today_and_open
 from tests.command_center.helpers import Place, complaint, complaint_deadline, set_level
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import log_in
@@ -23,6 +24,8 @@ def place():
     place.office.in_review(item=item)
     found = complaint(place.township, place.department, place.chief, level=WarningLevel.YELLOW, days=2)
     complaint_deadline(found)
+    # what the beat does every minute: today's hours and the open snapshot the "now" figures read
+    refresh_today_and_open()
     return place
 
 
