@@ -39,6 +39,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 LOOP_LABELS: dict[str, Any] = {}
+LOOP_ORDER: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,11 @@ _tiles: dict[str, Tile] = {}
 _board: dict[str, BoardRows] = {}
 
 
-def register_loop(key: str, label) -> None:
+def register_loop(key: str, label, *, order: int = 100) -> None:
+    """Declare a loop of the dashboard; loops show by `order` (then by name), whatever order the apps
+    that register them start in."""
     LOOP_LABELS.setdefault(key, label)
+    LOOP_ORDER.setdefault(key, order)
 
 
 def register_count(count: DailyCount) -> None:

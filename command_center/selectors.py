@@ -41,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Extract, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from command_center import metrics as m
 from command_center.models import DailyRollup, HourlyRollup, OpenSnapshot, RatingScheme
@@ -100,8 +101,8 @@ COMPLETED = Q(status__in=[*DECIDED, S.COMPLETED])
 
 def register_window_metrics() -> None:
     """The one window's and the back office's figures (called from the app's ready())."""
-    m.register_loop("window", _("One window"))
-    m.register_loop("back_office", _("Back office"))
+    m.register_loop("window", _("One window"), order=10)
+    m.register_loop("back_office", _("Back office"), order=20)
     dept = {"dimension": "department", "dimension_path": "department_id"}
     for count in (
         m.DailyCount(
@@ -240,7 +241,7 @@ def register_window_metrics() -> None:
     for tile in (
         m.Tile(
             "window.received",
-            _("Received"),
+            pgettext_lazy("how many applications", "Received"),
             loop="window",
             metric="applications.received",
             formula=_("applications handed in during the period (a bundle counts once)"),
@@ -734,9 +735,8 @@ def dashboard(township_ids, first: date, last: date, *, today=None) -> dict:
     township_ids = list(township_ids)
     found = figures(township_ids, first, last, today=today)
     loops = []
-    registered = list(m.LOOP_LABELS)
     present = dict.fromkeys(f.loop for f in found)
-    for loop in sorted(present, key=lambda k: registered.index(k) if k in registered else len(registered)):
+    for loop in sorted(present, key=lambda k: (m.LOOP_ORDER.get(k, 100), k)):
         loops.append(
             {
                 "key": loop,

@@ -61,9 +61,9 @@ def review_pending() -> Q:
 
 
 def register_enforcement_metrics() -> None:
-    m.register_loop("enforcement", _("Enforcement"))
-    m.register_loop("inspections", _("Random inspections"))
-    m.register_loop("credit", _("Credit"))
+    m.register_loop("enforcement", _("Enforcement"), order=50)
+    m.register_loop("inspections", _("Random inspections"), order=60)
+    m.register_loop("credit", _("Credit"), order=70)
 
     for key, _label, statuses in STAGES:
         m.register_open_count(

@@ -29,8 +29,8 @@ DEPARTMENT = {"dimension": "department", "dimension_path": "department_id"}
 
 
 def register_grid_metrics() -> None:
-    m.register_loop("grid", _("Grid"))
-    m.register_loop("hotline", _("12345 hotline"))
+    m.register_loop("grid", _("Grid"), order=30)
+    m.register_loop("hotline", _("12345 hotline"), order=40)
     for count in (
         m.DailyCount(
             "grid.received",

@@ -183,7 +183,7 @@ def test_a_board_longer_than_the_cap_says_so_and_still_pages(client, place, monk
     assert len(set(rows_of_page)) == 3  # different rows, most urgent first
     client.force_login(place.command)
     monkeypatch.setattr(selectors, "warning_board", _with_one_per_page(selectors.warning_board))
-    assert "3+" in client.get(reverse("command-board")).content.decode()
+    assert "共3页以上" in client.get(reverse("command-board")).content.decode()  # "of 3+"
 
 
 def _with_one_per_page(board):
