@@ -4,6 +4,8 @@ message). Personal data is masked. Published decisions are public."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from enforcement.models.cases import (
     CaseSource,
     CaseStatus,
     EnforcementCase,
+    PaymentInstalment,
     Procedure,
     Publication,
     ReviewOutcome,
@@ -94,11 +97,19 @@ class CaseSerializer(serializers.ModelSerializer):
         return case.current_proposal.describe() if case.current_proposal_id else ""
 
 
+class InstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PaymentInstalment
+        fields = ["sequence", "due_on", "amount", "paid_on", "paid_amount", "late_fee_paid"]
+        read_only_fields = fields
+
+
 class CaseDetailSerializer(CaseSerializer):
     deadlines = serializers.SerializerMethodField()
+    instalments = InstalmentSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "deadlines"]
+        fields = [*CaseSerializer.Meta.fields, "deadlines", "instalments"]
 
     @extend_schema(responses=DeadlineSerializer(many=True))
     def get_deadlines(self, case) -> list[dict]:
@@ -133,6 +144,18 @@ class PassToSquadInputSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="id of an officer of the squad"
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class InstalmentInputSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class InstalmentsInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    instalments = InstalmentInputSerializer(
+        many=True, help_text="at least two, on rising dates, adding up to the fine"
+    )
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -205,6 +228,27 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 raise ValidationError({"lead": [_("No such officer in this township.")]})
         services.pass_to_squad(
             case=case, squad=squad, lead=lead, note=data.validated_data.get("note", ""), by=request.user
+        )
+        return Response(CaseDetailSerializer(selectors.case_for(request.user, case.pk)).data)
+
+    @extend_schema(
+        request=InstalmentsInputSerializer,
+        responses={200: CaseDetailSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def instalments(self, request, pk=None):
+        """The head approves paying the fine in instalments (art. 66); the same schedule again changes
+        nothing, another one is refused."""
+        case = self.get_object()
+        if not request.user.is_superuser and not has_role(request.user, Role.DEPARTMENT_HEAD):
+            raise PermissionDenied
+        data = InstalmentsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.approve_instalments(
+            case=case,
+            by=request.user,
+            schedule=[(row["due_on"], row["amount"]) for row in data.validated_data["instalments"]],
+            reason=data.validated_data["reason"],
         )
         return Response(CaseDetailSerializer(selectors.case_for(request.user, case.pk)).data)
 

@@ -164,3 +164,38 @@ def test_the_heads_page_step_shows_a_bad_schedule_or_a_refusal_without_writing(w
     outsider = Client()
     outsider.force_login(world.outsider)
     assert outsider.post(url, {"instalments-schedule": "x", "instalments-reason": "y"}).status_code == 404
+
+
+def test_the_api_approves_instalments_for_the_head_only_and_lists_them(world, monkeypatch):
+    """POST /api/enforcement/cases/{id}/instalments/: the head's approval through the same service (the
+    request made on 28 September, inside the payment period); an officer is refused, an officer of another
+    squad does not find the case, a malformed schedule is a 400 naming the field, nothing written."""
+    import enforcement.cases.services as case_services  # noqa: PLC0415
+
+    case = served(world)
+    monkeypatch.setattr(case_services.timezone, "now", lambda: local(2026, 9, 28, 9, 0))
+    url = f"/api/enforcement/cases/{case.pk}/instalments/"
+    body = {
+        "reason": "经营困难，申请分期",
+        "instalments": [{"due_on": d.isoformat(), "amount": a} for d, a in PLAN],
+    }
+
+    def post(user, data):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        return client.post(url, data, content_type="application/json")
+
+    assert post(world.officer, body).status_code == 403
+    assert post(world.outsider, body).status_code in (403, 404)
+    bad = post(world.head, {**body, "instalments": [{"due_on": "下个月", "amount": "3000"}]})
+    assert bad.status_code == 400 and "instalments" in bad.json()
+    short = post(world.head, {**body, "instalments": body["instalments"][:1]})
+    assert short.status_code == 400 and "at least two" in short.json()["detail"]
+    assert not case.instalments.exists()
+    done = post(world.head, body)
+    assert done.status_code == 200
+    assert [(row["due_on"], row["amount"]) for row in done.json()["instalments"]] == [
+        (d.isoformat(), f"{Decimal(a):.2f}") for d, a in PLAN
+    ]
+    assert post(world.head, body).status_code == 200  # a retry changes nothing
+    assert case.instalments.count() == 3
