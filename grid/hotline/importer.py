@@ -94,19 +94,15 @@ def _workbook_rows(upload):
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None)
     if not name.lower().endswith(".xlsx"):
-        raise HotlineError(
-            _("Upload an Excel file (.xlsx)."), field_errors={"file": [_("Not an .xlsx file.")]}
-        )
+        message = _("Upload an Excel file (.xlsx).")
+        raise HotlineError(message, field_errors={"file": [message]})
     if size is not None and size > MAX_BYTES:
-        raise HotlineError(
-            _("The file is larger than %(mb)d MB; split it.") % {"mb": MAX_BYTES // 1024 // 1024},
-            field_errors={"file": [_("Too large.")]},
-        )
+        message = _("The file is larger than %(mb)d MB; split it.") % {"mb": MAX_BYTES // 1024 // 1024}
+        raise HotlineError(message, field_errors={"file": [message]})
     upload.seek(0)
     if not zipfile.is_zipfile(upload):
-        raise HotlineError(
-            _("This is not a real Excel file."), field_errors={"file": [_("Not an .xlsx file.")]}
-        )
+        message = _("This is not a real Excel file.")
+        raise HotlineError(message, field_errors={"file": [message]})
     upload.seek(0)
     try:
         book = load_workbook(upload, read_only=True, data_only=True)

@@ -357,6 +357,7 @@ def import_orders_page(request):
                 report = refused.report
                 form.add_error(None, refused.message)
             except HotlineError as error:
-                add_to_form(form, error)
+                # a fault of the file itself is said once, next to the file field
+                add_to_form(form, error, summary=not error.field_errors)
     status = 400 if form.errors else 200
     return render(request, "grid/hotline/import.html", {"form": form, "report": report}, status=status)

@@ -163,3 +163,15 @@ def test_an_order_the_api_received_meanwhile_is_not_made_twice_by_the_import():
         ("GD000001", "api"),
         ("GD000002", "import"),
     ]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_once_next_to_the_field(client):
+    township = TownshipFactory()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(make_staff(Role.COMMAND_CENTRE, township=township))
+    fake = SimpleUploadedFile("orders.xlsx", b"PK not really a zip")
+    answer = client.post(reverse("grid-hotline-import"), {"file": fake})
+    assert answer.status_code == 400
+    assert answer.context["form"].errors == {"file": ["This is not a real Excel file."]}
+    assert answer.content.decode().count("This is not a real Excel file.") == 1
+    assert not HotlineOrder.objects.exists()
