@@ -1225,15 +1225,19 @@ def _counting_day(count: m.DailyCount, value):
     return timezone.localtime(value).date()
 
 
-def rating_cases(user, township_id: int, month: date, subject_id: int, indicator_key: str, *, page: int = 1):
+def rating_cases(
+    user, township_id: int, month: date, subject_id: int, indicator_key: str, *, page: int = 1, today=None
+):
     """The drill-down from a score (rating → cases), scoped to what the user may see; None for an
-    indicator the command centre does not know. A fixed number of queries per page."""
+    indicator the command centre does not know. A fixed number of queries per page. Like the score
+    (`sums`), the current month counts up to today: a case due later this month is not behind it yet."""
     rate = m.rate_indicators().get(indicator_key)
     if rate is None:
         return None
     counts = m.daily_counts()
     cohort, counted = counts[rate.denominator], counts.get(rate.numerator)
     first, last = month_bounds(month)
+    last = min(last, today or timezone.localdate())
     model = cohort.model
     queryset = (
         board_queryset(user, model)
