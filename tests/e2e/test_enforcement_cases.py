@@ -55,9 +55,9 @@ def pdf_text(document) -> str:
     return "".join("".join(p.extract_text().split()) for p in reader.pages)
 
 
-def grid_reported_clue(world):
-    """A grid member reports an advertising board from the street, the command centre registers the event
-    and passes it to enforcement: all through the grid's own services, as the grid's pages call them."""
+def grid_reported_event(world):
+    """A grid member reports an advertising board from the street and the command centre registers the
+    event, through the grid's own services (their pages have browser tests of their own)."""
     seed_event_catalogue(world.township)
     village = Village.objects.create(township=world.township, code="320999100777", name="人民村")
     grid = Grid.objects.create(
@@ -82,8 +82,7 @@ def grid_reported_clue(world):
         at=now - timedelta(minutes=20),
     )
     event = grid_services.register_event(event=event, by=centre, at=now - timedelta(minutes=10))
-    case = grid_services.make_enforcement_clue(event=event, by=centre, note="疑似未经批准设置户外广告")
-    return event, case, centre
+    return event, centre
 
 
 def test_an_officer_takes_a_grid_reported_clue_to_a_published_decision_at_phone_width(
@@ -98,8 +97,20 @@ def test_an_officer_takes_a_grid_reported_clue_to_a_published_decision_at_phone_
 
     photo = tmp_path / "site.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0 site photo")
-    event, case, centre = grid_reported_clue(world)
+    event, centre = grid_reported_event(world)
+
+    # the command centre passes the registered event to enforcement from the event's page
+    desk = phone_page(browser, live_server, centre)
+    desk.goto(reverse("grid-event", args=[event.pk]))
+    note = desk.locator("#step-enforcement-clue textarea[name=clue-note]")
+    note.fill("疑似未经批准设置户外广告")
+    note.press("Enter")  # a new line in the note; nothing is sent
+    assert not EnforcementCase.objects.exists()
+    desk.click("#do-enforcement-clue")
+    expect(desk.locator("#event-clue")).to_be_visible()
+    case = EnforcementCase.objects.get()
     assert case.department == world.bureau
+    expect(desk.locator("#event-clue")).to_contain_text(case.number)
 
     # the bureau's head finds the hand-over in the queue and passes it to the first squad
     head = phone_page(browser, live_server, world.head)
