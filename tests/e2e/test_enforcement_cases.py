@@ -174,6 +174,8 @@ def test_an_officer_takes_a_grid_reported_clue_to_a_published_decision_at_phone_
     )
     form.locator("input[name=record-photos]").set_input_files(str(photo))
     form.locator("button[type=submit]").click()
+    # the page the form lands on lists the photo with its hash before anything else happens
+    expect(officer.locator("#records")).to_contain_text("SHA-256")
     assert case.evidence.count() == 1 and len(case.evidence.get().sha256) == 64
 
     officer.reload()
@@ -209,6 +211,7 @@ def test_an_officer_takes_a_grid_reported_clue_to_a_published_decision_at_phone_
     form.locator("button[type=submit]").click()
     expect(officer.locator("#case-state")).to_have_attribute("data-state", "notified")
     open_step(officer, "waive").locator("button[type=submit]").click()
+    expect(officer.locator("main")).to_contain_text("当事人已书面放弃权利")
 
     head.reload()
     open_step(head, "decide").locator("button[type=submit]").click()
