@@ -108,3 +108,29 @@ def test_the_browser_tests_see_the_projects_fonts(tmp_path, monkeypatch):
     text = Path(config).read_text()
     assert f"<dir>{launch.FONTS_DIR}</dir>" in text and "/etc/fonts/fonts.conf" in text
     assert (launch.FONTS_DIR / "NotoSansSCGBK-Regular.ttf").is_file()
+
+
+def test_the_embedded_postgres_is_sized_for_the_machine():
+    gib = 1024**3
+    small = launch.postgres_tuning(1 * gib)
+    assert small["shared_buffers"] == "256MB" and small["work_mem"] == "4MB"
+    large = launch.postgres_tuning(24 * gib)
+    assert large["shared_buffers"] == "4096MB"  # a quarter, at most 4 GB
+    assert large["effective_cache_size"] == "12288MB" and large["work_mem"] == "64MB"
+
+
+def test_the_tuning_is_included_once_and_rewritten_only_when_it_changes(tmp_path):
+    conf = tmp_path / "postgresql.conf"
+    conf.write_text("max_connections = 100\n")
+    assert launch.write_postgres_tuning(tmp_path, 8 * 1024**3) is True
+    assert launch.write_postgres_tuning(tmp_path, 8 * 1024**3) is False
+    assert conf.read_text().count("include_if_exists = 'portal.conf'") == 1
+    assert "shared_buffers = '2048MB'" in (tmp_path / "portal.conf").read_text()
+    assert launch.write_postgres_tuning(tmp_path, 16 * 1024**3) is True
+    assert conf.read_text().count("include_if_exists") == 1
+    assert "shared_buffers = '4096MB'" in (tmp_path / "portal.conf").read_text()
+
+
+def test_a_data_directory_not_yet_made_is_left_alone(tmp_path):
+    assert launch.write_postgres_tuning(tmp_path, 8 * 1024**3) is False
+    assert not (tmp_path / "portal.conf").exists()
