@@ -17,7 +17,7 @@ _db_index = 1 + int(_worker.removeprefix("gw") or 0)
 REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{_db_index}"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "township.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"test-{_worker}",
     }
