@@ -82,6 +82,10 @@ class OpenCount:
     dimension_path: str | None = None
     township_path: str = "township_id"
     description: Any = ""
+    # counts of one model and scan share one grouped scan of the rows any of them counts; counts whose
+    # rows an index of their own serves (the warning counts: running clocks in yellow or red) name a
+    # scan of their own, so the database reads that index instead of every open row
+    scan: str = ""
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def _any_of(conditions) -> Q:
     return found if found is not None else Q()
 
 
-def _joins(count: m.DailyCount) -> bool:
+def _joins(count: m.DailyCount | m.OpenCount) -> bool:
     """Whether the count's filter joins another table (a multi-valued join would count a row twice for
     the other metrics of a shared scan): such a count is computed on its own."""
     return len(count.model._base_manager.filter(count.filter).query.alias_map) > 1
@@ -268,7 +268,8 @@ def refresh_today(*, now: datetime | None = None) -> dict:
 def _fresh_open_sql(specs: list[m.OpenCount]) -> tuple[str, list]:
     """SELECT metric, dimension, r_township, r_dim, r_value for open counts of one source model: one
     grouped scan of the rows any of them counts, a filtered count per metric, unpivoted per metric
-    (distinct ids, so a filter that joins cannot count a row twice)."""
+    (distinct ids where a filter joins, so it cannot count a row twice; a plain count elsewhere, which
+    the database sums in one pass instead of sorting every group's ids)."""
     model, township_path = specs[0].model, specs[0].township_path
     dims = sorted({spec.dimension_path for spec in specs if spec.dimension_path})
     wanted = _any_of(spec.filter for spec in specs)
@@ -280,7 +281,7 @@ def _fresh_open_sql(specs: list[m.OpenCount]) -> tuple[str, list]:
         .values("r_township", *[f"r_d{i}" for i in range(len(dims))])
         .annotate(
             **{
-                f"r_v{n}": Count("pk", filter=spec.filter or None, distinct=True)
+                f"r_v{n}": Count("pk", filter=spec.filter or None, distinct=_joins(spec))
                 for n, spec in enumerate(specs)
             }
         )
@@ -337,13 +338,13 @@ def refresh_open_group(specs: list[m.OpenCount]) -> dict[str, int]:
 
 def refresh_open_snapshot() -> dict[str, int]:
     """Every registered open count and the warning counts of every case type, recounted in place: one
-    statement per source model; counts no longer registered are dropped. Returns {metric: rows changed}
+    statement per source model and scan; counts no longer registered are dropped. Returns {metric: rows changed}
     (all 0 on a rerun)."""
     counts = {**m.open_counts(), **warning_open_counts()}
     groups: dict = {}
     for metric in sorted(counts):
         count = counts[metric]
-        groups.setdefault((count.model._meta.label_lower, count.township_path), []).append(count)
+        groups.setdefault((count.model._meta.label_lower, count.township_path, count.scan), []).append(count)
     changed = {}
     for key in sorted(groups):
         changed.update(refresh_open_group(groups[key]))

@@ -191,3 +191,25 @@ def _with_one_per_page(board):
         return board(user, flt, page=page, per_page=1, now=now)
 
     return one_per_page
+
+
+def test_every_page_holds_the_rows_the_full_ordering_puts_there(place):
+    """Each page is drawn from parts limited to the rows up to that page (so a page never sorts every
+    red row); page by page it must still hold what the whole board, sorted, holds at that place."""
+    more = [set_level(place.office.in_review(), RED, days=-d) for d in (1, 3, 4)]
+    more += [complaint(place.township, place.department, place.chief, level=RED, days=-6, number="TS-9001")]
+    expected = [
+        (r["ct"], r["case_id"], bool(r["deadline_id"])) for r in selectors.warning_rows(place.command)
+    ]
+    assert len(expected) == 4 + len(more)
+    seen = []
+    for number in (1, 2, 3, 4):
+        page, rows = selectors.warning_board(place.command, page=number, per_page=2)
+        seen += [
+            (ContentType.objects.get_for_model(r["case"]).pk, r["case_id"], bool(r["deadline"])) for r in rows
+        ]
+        assert page.number == number and page.paginator.num_pages == 4
+    assert seen == expected
+    # a page past the end shows the last one, not an error
+    page, rows = selectors.warning_board(place.command, page=99, per_page=2)
+    assert page.number == 4 and len(rows) == 2
