@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -891,13 +892,22 @@ def warning_rows(user, flt: BoardFilter | None = None, *, first: int | None = No
 
 
 def _board_count(user, flt: BoardFilter, cap: int | None = None) -> int:
-    """How many rows the board holds, unordered, counting at most `cap` + 1 when given (a LIMIT stops
-    the scan)."""
+    """How many rows the board holds, counting at most `cap` + 1 when given. One statement, a sum of one
+    count per part: counted apart, each part keeps only the columns its filter reads, so the database
+    answers from the part's partial index alone (counted through the union, every row of every part was
+    read from the table: 4 s for 2.25M red applications)."""
     parts = _board_parts(user, flt)
     if not parts:
         return 0
-    union = _union(parts)
-    return (union[: cap + 1] if cap is not None else union).count()
+    counts, params = [], []
+    for part in parts:
+        sql, part_params = (part[: cap + 1] if cap is not None else part).query.sql_with_params()
+        counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")
+        params += part_params
+    with connections[parts[0].db].cursor() as cursor:
+        cursor.execute(f"SELECT {' + '.join(counts)}", params)  # noqa: S608 - the ORM's own SQL and params
+        total = cursor.fetchone()[0]
+    return min(total, cap + 1) if cap is not None else total
 
 
 class BoardPaginator(CappedCountPaginator):

@@ -47,7 +47,9 @@ def _any_of(conditions) -> Q:
 def _joins(count: m.DailyCount | m.OpenCount) -> bool:
     """Whether the count's filter joins another table (a multi-valued join would count a row twice for
     the other metrics of a shared scan): such a count is computed on its own."""
-    return len(count.model._base_manager.filter(count.filter).query.alias_map) > 1
+    query = count.model._base_manager.filter(count.filter).query
+    # a join Django set up and then trimmed (a foreign key's `__isnull` reads the column) has no references
+    return sum(1 for refs in query.alias_refcount.values() if refs) > 1
 
 
 def count_groups(counts) -> list[list[m.DailyCount]]:
@@ -273,18 +275,22 @@ def _fresh_open_sql(specs: list[m.OpenCount]) -> tuple[str, list]:
     model, township_path = specs[0].model, specs[0].township_path
     dims = sorted({spec.dimension_path for spec in specs if spec.dimension_path})
     wanted = _any_of(spec.filter for spec in specs)
+    # when every count of the scan has the same filter, the WHERE already says it: no FILTER clause,
+    # whose columns would otherwise keep the database from answering from the index alone
+    shared = all(spec.filter == specs[0].filter for spec in specs)
+
+    def counted(spec):
+        if _joins(spec):
+            return Count("pk", filter=spec.filter or None, distinct=True)
+        return Count("*") if shared else Count(Value(1), filter=spec.filter or None)
+
     queryset = (
         model._base_manager.filter(wanted)
         .annotate(
             r_township=F(township_path), **{f"r_d{i}": Coalesce(F(d), Value(0)) for i, d in enumerate(dims)}
         )
         .values("r_township", *[f"r_d{i}" for i in range(len(dims))])
-        .annotate(
-            **{
-                f"r_v{n}": Count("pk", filter=spec.filter or None, distinct=_joins(spec))
-                for n, spec in enumerate(specs)
-            }
-        )
+        .annotate(**{f"r_v{n}": counted(spec) for n, spec in enumerate(specs)})
         .order_by()
     )
     sql, params = queryset.query.sql_with_params()

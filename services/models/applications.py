@@ -195,6 +195,7 @@ class Application(TownshipOwned, CaseClock):
         blank=True,
         related_name="applications",
         verbose_name=_("resident account"),
+        db_index=False,  # (resident, -created_at) below serves every look-up by resident
     )
     # Agent service 代办: who applied on the applicant's behalf, and how the applicant agreed.
     agent = models.ForeignKey(
@@ -290,10 +291,12 @@ class Application(TownshipOwned, CaseClock):
             models.Index(fields=["township", "-accepted_at"], name="svc_app_township_accepted"),
             # tracking by identity number at a self-service terminal
             models.Index(fields=["township", "applicant_id_number"], name="svc_app_township_applicant"),
-            # the back office's work list: a department's open applications, most urgent first
+            # the back office's work list: a department's open applications, most urgent first; with the
+            # columns the command centre's open snapshot counts, so it counts from this index alone
             models.Index(
                 fields=["department", "-warning_level", "due_at"],
                 condition=Q(status__in=["accepted", "in_review", "supplement"]),
+                include=["township", "parent", "bundle", "status"],
                 name="svc_app_dept_open_urgency",
             ),
             # --- command2: the command centre's live figures of today and its warning counts ---
@@ -310,6 +313,8 @@ class Application(TownshipOwned, CaseClock):
                 name="svc_app_township_completed",
             ),
             models.Index(fields=["township", "due_at"], name="svc_app_township_due"),
+            # the command centre's hourly job reads the rows changed since its watermark
+            models.Index(fields=["updated_at"], name="svc_app_updated"),
             # the open red and yellow rows of the warning board and the dashboard's warning counts
             models.Index(
                 fields=["township", "warning_level", "due_at"],

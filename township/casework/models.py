@@ -65,8 +65,10 @@ class CaseClock(models.Model):
     clock_paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_count = models.PositiveIntegerField(_("times paused"), default=0)
     clock_stopped_at = models.DateTimeField(_("clock stopped at"), null=True, blank=True)
+    # no index of its own: every case model has (warning_level, due_at) (warning_index, enforced by a
+    # system check), which serves whatever this one would, and each index costs the sweep a write per row
     warning_level = models.SmallIntegerField(
-        _("warning level"), choices=WarningLevel.choices, default=WarningLevel.NORMAL, db_index=True
+        _("warning level"), choices=WarningLevel.choices, default=WarningLevel.NORMAL
     )
     warning_changed_at = models.DateTimeField(_("warning level changed at"), null=True, blank=True)
 
