@@ -118,6 +118,13 @@ class SubjectKind(models.TextChoices):
     WINDOW = "window", _("Windows")
 
 
+class NothingDue(models.TextChoices):
+    """How a scheme scores an indicator with no case due in the month (its rate is undefined)."""
+
+    FULL = "full", _("Full marks")
+    NOT_RATED = "not_rated", _("Not rated: left out, the total scaled to the indicators rated")
+
+
 class RatingScheme(models.Model):
     """A performance-rating scheme (考核评价方案): indicators with weights, targets and deductions, computed
     monthly for each subject. Without a township it is the default of every township that has none."""
@@ -137,6 +144,16 @@ class RatingScheme(models.Model):
         _("subtract deferred cases from the cases due"),
         default=False,
         help_text=_("Jinhua's variant: on-time closure rate = closed on time ÷ (due − deferred)."),
+    )
+    nothing_due = models.CharField(
+        _("an indicator with nothing due"),
+        max_length=12,
+        choices=NothingDue.choices,
+        default=NothingDue.FULL,
+        help_text=_(
+            "Full marks rank a department with no cases above one that worked; "
+            "not rated leaves the indicator out of its total instead."
+        ),
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from command_center import metrics as m
-from command_center.models import DailyRollup, HourlyRollup, OpenSnapshot, RatingScheme
+from command_center.models import DailyRollup, HourlyRollup, NothingDue, OpenSnapshot, RatingScheme
 from command_center.permissions import is_leader
 from command_center.routers import reads_from_replica
 from services.models import Application, ApplicationStatus, Evaluation, QueueTicket
@@ -1223,9 +1223,11 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
     subjects = {k for (_metric, k) in summed} - {0}
     names = dict(Department.objects.filter(township_id=township_id).values_list("pk", "name"))
     subjects |= set(names)
+    not_rated = scheme.nothing_due == NothingDue.NOT_RATED
+    possible = float(sum(Decimal(ind.full_score) for ind in indicators if ind.indicator in rates))
     rows = []
     for subject_id in subjects:
-        lines, total = [], 0.0
+        lines, total, rated_full = [], 0.0, 0.0
         for ind in indicators:
             t = rates.get(ind.indicator)
             if t is None:
@@ -1238,19 +1240,26 @@ def rating(township_id: int, month: date, *, subject: str = "department", today=
             line = indicator_score(ind, numerator, denominator, events, lower_is_better=t.lower_is_better)
             line["label"] = t.label
             line["key"] = ind.indicator
+            line["rated"] = not (not_rated and line["rate"] is None and not events)
+            if line["rated"]:
+                total += line["score"]
+                rated_full += float(ind.full_score)
+            else:
+                line["score"] = None
             lines.append(line)
-            total += line["score"]
+        if not_rated:  # what was rated, scaled to the scheme's full marks; nothing rated: no total
+            total = total / rated_full * possible if rated_full else None
         rows.append(
             {
                 "subject_id": subject_id,
                 "name": names.get(subject_id, "—"),
                 "lines": lines,
-                "total": round(total, 1),
+                "total": None if total is None else round(total, 1),
             }
         )
-    rows.sort(key=lambda r: (-r["total"], r["name"]))
+    rows.sort(key=lambda r: (r["total"] is None, -(r["total"] or 0), r["name"]))
     for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
+        row["rank"] = rank if row["total"] is not None else None
     return {"scheme": scheme, "indicators": indicators, "rows": rows, "first": first, "last": last}
 
 

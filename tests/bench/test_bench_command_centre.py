@@ -154,7 +154,7 @@ def a_days_changes(today) -> int:
     )
 
 
-def timed(client, url, params, n=40):
+def timed(client, url, params, n=100):
     client.get(url, params)
     samples, queries = [], 0
     for _ in range(n):
@@ -178,7 +178,7 @@ def changed(result) -> int:
     return sum(v for v in result.values() if isinstance(v, int))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # committed rows, so VACUUM can set the visibility map
 def test_bench_dashboard_and_rollups_at_scale(client):
     place = Place()
     grid_place = make_place()
@@ -190,6 +190,10 @@ def test_bench_dashboard_and_rollups_at_scale(client):
     seed_events(event, place.township.pk, EVENTS)
     seed_cases(case, place.township.pk, place.department.pk, CASES)
     with connection.cursor() as cursor:
+        # the steady state autovacuum keeps: statistics, and the visibility map that lets the snapshot's
+        # counts come from the index alone (a day's changes then clear it on the pages they touch)
+        for model in (Application, GridEvent, EnforcementCase):
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
         cursor.execute("ANALYZE")
     seeded_s = time.perf_counter() - started
     today = timezone.localdate()
@@ -209,7 +213,7 @@ def test_bench_dashboard_and_rollups_at_scale(client):
     period = {"date_from": (today - timedelta(days=DAYS)).isoformat(), "date_to": today.isoformat()}
     json_p50, json_p95, json_q = timed(client, reverse("command-dashboard-json"), period)
     desk_p50, desk_p95, desk_q = timed(client, reverse("command-dashboard"), {})
-    board_p50, board_p95, board_q = timed(client, reverse("command-board"), {}, n=10)
+    board_p50, board_p95, board_q = timed(client, reverse("command-board"), {}, n=20)
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("command-dashboard-json"), period)
     slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
@@ -222,13 +226,13 @@ def test_bench_dashboard_and_rollups_at_scale(client):
         f"\n[bench] a day's changes ({moved:,} applications decided): daily rollups of yesterday and today with today's hours {day_s:.2f} s "
         f"({changed(day)} rows changed) + today's hours from the watermark {watermark_s:.2f} s "
         f"({changed(watermark)}) + open snapshot {open_again_s:.2f} s ({changed(open_again)}) = "
-        f"{day_s + watermark_s + open_again_s:.1f} s"
+        f"{day_s + watermark_s + open_again_s:.1f} s (target <= 10 s)"
         f"\n[bench] rerun of the day: {rerun_s:.2f} s ({changed(rerun)} changed); the nightly 35-day "
         f"recompute: {nightly_s:.1f} s ({changed(nightly)} changed)"
-        f"\n[bench] dashboard JSON ({DAYS}-day period): p50 {json_p50:.1f} ms, p95 {json_p95:.1f} ms, "
-        f"{json_q} queries"
-        f"\n[bench] desk view (this month): p50 {desk_p50:.1f} ms, p95 {desk_p95:.1f} ms, {desk_q} queries"
-        f"\n[bench] warning board, first page: p50 {board_p50:.0f} ms, p95 {board_p95:.0f} ms, {board_q} queries"
+        f"\n[bench] dashboard JSON ({DAYS}-day period, n=100): p50 {json_p50:.1f} ms, p95 {json_p95:.1f} ms "
+        f"(target p95 <= 50 ms), {json_q} queries"
+        f"\n[bench] desk view (this month, n=100): p50 {desk_p50:.1f} ms, p95 {desk_p95:.1f} ms, {desk_q} queries"
+        f"\n[bench] warning board, first page (n=20): p50 {board_p50:.0f} ms, p95 {board_p95:.0f} ms, {board_q} queries"
     )
     if os.environ.get("BENCH_CC_PROFILE"):
         import cProfile  # noqa: PLC0415 - only when asked

@@ -17,7 +17,7 @@ from command_center.services import refresh_open_snapshot, refresh_rollups, refr
 from services.models import Application, Evaluation, QueueTicket
 from tests.casework_app.models import Complaint
 from tests.command_center.helpers import Place, complaint
-from tests.factories import make_staff
+from tests.factories import DepartmentFactory, make_staff
 from township.casework.models import WarningLevel
 from township.org.roles import Role
 
@@ -304,6 +304,49 @@ def test_a_new_loop_adds_its_tiles_by_registering_them(client, seeded):
             m._tiles.pop("complaints.overdue"),
             m._counts.pop("complaints.received"),
         )
+
+
+def test_a_scheme_can_leave_out_what_had_nothing_due_instead_of_giving_full_marks(client, seeded):
+    """Two indicators: the window's on-time rate (60 points, full at 60 %) and the grid's (40 points,
+    full at 90 %, −1 a point). The seeded department has 2 on time of 4 due (50 % → 60 − 10 = 50) and no
+    grid events; a second department has nothing at all. Full marks (the default): the idle department
+    tops the ranking with 100, the worked one has 50 + 40 = 90. Not rated: the worked department's 50 of
+    the 60 rated, scaled to 100, is 83.3; the idle one is not rated and comes last, without a rank."""
+    refresh_rollups(seeded.d[-10], seeded.today - timedelta(days=1))
+    first = seeded.d[1].replace(day=1)
+    if seeded.d[1].month != seeded.d[10].month:
+        pytest.skip("the seeded period straddles a month")
+    Application.objects.filter(~Q(pk__in=[a.pk for a in seeded.apps])).delete()
+    idle = DepartmentFactory(township=seeded.township, name="无案科室")
+    scheme = RatingScheme.objects.create(township=seeded.township, name="本镇方案", subject="department")
+    RatingIndicator.objects.create(
+        scheme=scheme, indicator="window.on_time_rate", full_score=60, target_percent=60
+    )
+    RatingIndicator.objects.create(
+        scheme=scheme, indicator="grid.on_time_rate", full_score=40, target_percent=90, order=1
+    )
+
+    def rows():
+        found = selectors.rating(seeded.township.pk, first, today=seeded.today)["rows"]
+        return {r["subject_id"]: r for r in found}
+
+    full = rows()
+    assert full[idle.pk]["total"] == 100.0 and full[idle.pk]["rank"] == 1
+    worked = full[seeded.department.pk]
+    assert worked["lines"][0]["rate"] == 50.0 and worked["total"] == 90.0  # 50 + 40 for no grid events
+
+    RatingScheme.objects.filter(pk=scheme.pk).update(nothing_due="not_rated")
+    rated = rows()
+    worked, nothing = rated[seeded.department.pk], rated[idle.pk]
+    assert [line["score"] for line in worked["lines"]] == [50.0, None]
+    assert worked["total"] == 83.3 and worked["rank"] == 1  # 50 of the 60 rated → 83.3 of 100
+    assert nothing["total"] is None and nothing["rank"] is None
+    assert max(r["rank"] or 0 for r in rated.values()) < len(rated)  # the unrated come after, unranked
+    client.force_login(seeded.command)
+    page = client.get(reverse("command-rating"), {"month": first.strftime("%Y-%m")}).content.decode()
+    assert "无案科室" in page and "不参评" in page
+    sheet = client.get(reverse("command-rating-export"), {"month": first.strftime("%Y-%m")})
+    assert sheet.status_code == 200
 
 
 def test_the_rating_follows_the_schemes_weights(client, seeded):
