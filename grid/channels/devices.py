@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from grid.channels.intake import receive_report
 from grid.channels.locate import locate_grid
 from grid.errors import GridEventError
-from grid.events.services import _coordinate, _PhotoBatch, _uploads, _with_photos
+from grid.events.inputs import PhotoBatch, clean_coordinate, photo_uploads, with_photos
 from grid.models import EventPhoto, GridEvent, PhotoKind
 from grid.models.channels import Device, EventIntake, EventSource
 from grid.models.events import OPEN_STATES
@@ -91,17 +91,17 @@ def receive_device_alert(
     device = _device(township, device)
     category = _category(township, category)
     at = _moment(at, now)
-    latitude = _coordinate(latitude, low=-90, high=90, field="lat")
-    longitude = _coordinate(longitude, low=-180, high=180, field="lng")
+    latitude = clean_coordinate(latitude, low=-90, high=90, field="lat")
+    longitude = clean_coordinate(longitude, low=-180, high=180, field="lng")
     if locate_grid(township, latitude, longitude) is None:
         raise GridEventError(
             _("This place lies outside the grids of %(township)s.") % {"township": township.name},
             code="outside",
             field_errors={"lat": [_("Outside the township.")], "lng": [_("Outside the township.")]},
         )
-    checked = _uploads([snapshot], required=True, field="snapshot")
+    checked = photo_uploads([snapshot], required=True, field="snapshot")
 
-    def step(batch: _PhotoBatch) -> tuple[GridEvent, bool]:
+    def step(batch: PhotoBatch) -> tuple[GridEvent, bool]:
         with transaction.atomic():
             # one device's alerts are taken one at a time: the lock makes "merge or make" atomic
             Device.objects.select_for_update().filter(pk=device.pk).first()
@@ -144,10 +144,10 @@ def receive_device_alert(
             _keep_first_and_newest(intake.event, batch, checked, at=at)
             return intake.event, False
 
-    return _with_photos(step)
+    return with_photos(step)
 
 
-def _keep_first_and_newest(event: GridEvent, batch: _PhotoBatch, checked, *, at) -> None:
+def _keep_first_and_newest(event: GridEvent, batch: PhotoBatch, checked, *, at) -> None:
     """The first snapshot (the report) stays; the newest replaces the one merged before it."""
     photos = list(EventPhoto.objects.filter(event=event, kind=PhotoKind.REPORT).order_by("pk"))
     replaced = photos[1:]

@@ -25,15 +25,8 @@ from django.utils.translation import gettext as _
 
 from grid.channels.locate import locate_grid
 from grid.errors import GridEventError
-from grid.events.services import (
-    NUMBER_SERIES,
-    _coordinate,
-    _PhotoBatch,
-    _text,
-    _uploads,
-    _with_photos,
-    step_limits,
-)
+from grid.events.inputs import PhotoBatch, clean_coordinate, clean_text, photo_uploads, with_photos
+from grid.events.services import NUMBER_SERIES, step_limits
 from grid.models import EventCategory, EventStatus, GridEvent, LimitStep, PhotoKind
 from grid.models.channels import EventIntake, EventSource, Supporter
 from township.casework import deadlines
@@ -140,14 +133,14 @@ def receive_report(
     if source not in EventSource.values:
         raise GridEventError(_("Unknown channel."))
     category = category_of(township, category)
-    description = _text(description, field="description", max_length=2000)
-    address = _text(address, field="address", required=False, max_length=256)
-    latitude = _coordinate(latitude, low=-90, high=90, field="latitude")
-    longitude = _coordinate(longitude, low=-180, high=180, field="longitude")
-    reporter_name = _text(reporter_name, field="name", required=False, max_length=60)
+    description = clean_text(description, field="description", max_length=2000)
+    address = clean_text(address, field="address", required=False, max_length=256)
+    latitude = clean_coordinate(latitude, low=-90, high=90, field="latitude")
+    longitude = clean_coordinate(longitude, low=-180, high=180, field="longitude")
+    reporter_name = clean_text(reporter_name, field="name", required=False, max_length=60)
     phone = _phone(phone)
     email = _email(email)
-    checked = _uploads(photos, required=photo_required, field=photo_field)
+    checked = photo_uploads(photos, required=photo_required, field=photo_field)
     grid = locate_grid(township, latitude, longitude)
     if grid is None:
         raise GridEventError(
@@ -159,7 +152,7 @@ def receive_report(
             },
         )
 
-    def step(batch: _PhotoBatch) -> GridEvent:
+    def step(batch: PhotoBatch) -> GridEvent:
         with transaction.atomic():
             event = GridEvent.objects.create(
                 township=township,
@@ -227,7 +220,7 @@ def receive_report(
                 send_sms(to=phone, body=body, key=f"grid-intake:{event.pk}", township=township)
             return event
 
-    return _with_photos(step)
+    return with_photos(step)
 
 
 def intake_label(intake: EventIntake) -> str:
@@ -244,7 +237,7 @@ def add_support(*, event: GridEvent, user=None, phone: str = "", note: str = "",
     """ "Me too": a second reporter adds theirs to an open event instead of a duplicate; once per account."""
     at = at or timezone.now()
     phone = _phone(phone)
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     if not event.is_open:
         raise GridEventError(_("This report is closed; report the problem anew."), code="closed")
     with transaction.atomic():

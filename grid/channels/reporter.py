@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from grid.channels.intake import _text
 from grid.errors import GridEventError
-from grid.events.services import _start_handling
+from grid.events.inputs import clean_text
+from grid.events.services import start_handling
 from grid.models import EventStatus, GridEvent, Satisfaction
 from grid.models.channels import EventIntake, FollowUpAnswer
 from township.casework.timeline import append_entry
@@ -101,7 +101,7 @@ def _text_step(event_id: int, step, template: str, note: str) -> None:
 def rate_report(*, event: GridEvent, satisfaction, note: str = "", at=None) -> GridEvent:
     """The reporter (holding the number and code) rates a closed report, once."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     try:
         satisfaction = Satisfaction(int(str(satisfaction).strip()))
     except (TypeError, ValueError):
@@ -130,7 +130,7 @@ def reopen_report(*, event: GridEvent, reason: str, at=None) -> GridEvent:
     """Not fixed after all: back to the unit that handled it, with a fresh handling limit, if it closed
     within GRID_REOPEN_DAYS; later, the reporter reports it anew."""
     at = at or timezone.now()
-    reason = _text(reason, field="reason", max_length=1000)
+    reason = clean_text(reason, field="reason", max_length=1000)
     with transaction.atomic():
         event = lock(event)
         if event.status not in (S.CLOSED, S.EVALUATED) or event.closed_at is None:
@@ -157,7 +157,7 @@ def reopen_report(*, event: GridEvent, reason: str, at=None) -> GridEvent:
         )
         event.closed_at, event.closed_on_time, event.fed_back_at = None, None, None
         event.satisfaction, event.evaluated_at = None, None
-        _start_handling(event, at=at)
+        start_handling(event, at=at)
         event.save()
         EventIntake.objects.filter(event=event).update(reopened_count=F("reopened_count") + 1)
     return event

@@ -8,27 +8,23 @@ the user; a failed step leaves nothing behind (photo files included).
 
 from __future__ import annotations
 
-import hashlib
-import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.errors import EventNotPossible, GridEventError
+from grid.events.inputs import PhotoBatch, clean_coordinate, clean_text, photo_uploads, with_photos
 from grid.models import (
     EVENT_WORKFLOW,
     CategoryLimit,
     Deferral,
     DeferralStatus,
     EventCategory,
-    EventPhoto,
     EventStatus,
     Grid,
     GridEvent,
@@ -40,7 +36,6 @@ from grid.models import (
     SendBack,
     Summons,
 )
-from services.services.materials import UploadRefused, validate_upload
 from township.casework import clock, deadlines
 from township.casework.escalation import tell_role
 from township.casework.models import LimitUnit
@@ -55,7 +50,6 @@ S = EventStatus
 NUMBER_SERIES = "SJ"
 CENTRE_ROLES = frozenset({Role.COMMAND_CENTRE, Role.TOWNSHIP_ADMIN})
 GRID_ROLES = frozenset({Role.GRID_MEMBER, Role.GRID_HEAD})
-MAX_PHOTOS = 6
 
 
 # --- who may do what -------------------------------------------------------------------------------
@@ -119,102 +113,6 @@ def _require(condition: bool, message) -> None:
         raise GridEventError(message, code="forbidden")
 
 
-# --- input checks ----------------------------------------------------------------------------------
-
-
-def _text(value, *, field: str, required: bool = True, max_length: int = 2000) -> str:
-    text = str(value or "").strip()
-    if "\x00" in text:
-        raise GridEventError(_("The text contains a NUL character."), field_errors={field: [_("Remove it.")]})
-    if required and not text:
-        raise GridEventError(
-            _("This step needs a note."), field_errors={field: [_("This field is required.")]}
-        )
-    if len(text) > max_length:
-        raise GridEventError(
-            _("At most %(n)s characters, please.") % {"n": max_length},
-            field_errors={field: [_("Too long.")]},
-        )
-    return text
-
-
-def _coordinate(value, *, low: float, high: float, field: str) -> float:
-    try:
-        number = float(str(value).strip()) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if isinstance(value, str) and not value.strip().replace(".", "", 1).replace("-", "", 1).isascii():
-        number = math.nan
-    if not math.isfinite(number) or not low <= number <= high:
-        raise GridEventError(
-            _("The location is not a valid WGS-84 coordinate."),
-            field_errors={
-                field: [_("Enter a number between %(low)s and %(high)s.") % {"low": low, "high": high}]
-            },
-        )
-    return number
-
-
-def _uploads(photos: Iterable, *, required: bool, field: str = "photos") -> list[tuple[bytes, str, str]]:
-    """(bytes, content type, name) of each photo: JPEG or PNG, checked by content."""
-    checked = []
-    photos = [p for p in photos or () if p]
-    if required and not photos:
-        raise GridEventError(_("Add at least one photo."), field_errors={field: [_("A photo is required.")]})
-    if len(photos) > MAX_PHOTOS:
-        raise GridEventError(
-            _("At most %(n)s photos.") % {"n": MAX_PHOTOS}, field_errors={field: [_("Too many.")]}
-        )
-    for photo in photos:
-        try:
-            data, content_type = validate_upload(photo)
-        except UploadRefused as error:
-            raise GridEventError(error.message, field_errors={field: [error.message]}) from None
-        if not content_type.startswith("image/"):
-            message = _("“%(name)s” is not a photo (JPEG or PNG).") % {"name": photo.name}
-            raise GridEventError(message, field_errors={field: [message]})
-        checked.append((data, content_type, str(photo.name)[-200:]))
-    return checked
-
-
-@dataclass
-class _PhotoBatch:
-    """Files saved in this step; deleted again if the step's transaction does not commit."""
-
-    names: list[str]
-
-    def save(self, event, photos, *, kind, by, at) -> None:
-        for data, content_type, name in photos:
-            photo = EventPhoto(
-                event=event,
-                kind=kind,
-                original_name=name,
-                content_type=content_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                uploaded_by=by,
-                uploaded_at=at,
-            )
-            photo.file.save(name, ContentFile(data), save=False)
-            self.names.append(photo.file.name)
-            photo.save()
-
-    def discard(self) -> None:
-        from django.core.files.storage import default_storage  # noqa: PLC0415 - only on failure
-
-        for name in self.names:
-            default_storage.delete(name)
-
-
-def _with_photos(step: Callable[[_PhotoBatch], GridEvent]) -> GridEvent:
-    batch = _PhotoBatch([])
-    try:
-        return step(batch)
-    except BaseException:
-        batch.discard()
-        raise
-
-
 # --- time limits -------------------------------------------------------------------------------------
 
 
@@ -227,7 +125,7 @@ def step_limits(category: EventCategory, step: str) -> list[CategoryLimit]:
     return [CategoryLimit(category=category, step=step, order=1, amount=amount, unit=unit)]
 
 
-def _start_handling(event: GridEvent, *, at: datetime) -> None:
+def start_handling(event: GridEvent, *, at: datetime) -> None:
     """Start (or, after a send-back, restart) the handling clock at the current stage's limit."""
     limits = step_limits(event.category, LimitStep.HANDLE)
     limit = limits[min(event.stage, len(limits)) - 1]
@@ -267,7 +165,7 @@ def report_event(
     report again (the same `client_key`, e.g. after a lost connection) returns the first one."""
     at = at or timezone.now()
     _require(works_grid(by, grid.pk), _("You do not work in this grid."))
-    client_key = _text(client_key, field="client_key", required=False, max_length=40)
+    client_key = clean_text(client_key, field="client_key", required=False, max_length=40)
     if client_key:
         existing = GridEvent.objects.filter(reporter=by, client_key=client_key).first()
         if existing is not None:
@@ -277,18 +175,18 @@ def report_event(
             _("Choose a category of this township's catalogue."),
             field_errors={"category": [_("Choose a category.")]},
         )
-    description = _text(description, field="description")
-    address = _text(address, field="address", required=False, max_length=256)
-    latitude = _coordinate(latitude, low=-90, high=90, field="latitude")
-    longitude = _coordinate(longitude, low=-180, high=180, field="longitude")
-    checked = _uploads(photos, required=True)
+    description = clean_text(description, field="description")
+    address = clean_text(address, field="address", required=False, max_length=256)
+    latitude = clean_coordinate(latitude, low=-90, high=90, field="latitude")
+    longitude = clean_coordinate(longitude, low=-180, high=180, field="longitude")
+    checked = photo_uploads(photos, required=True)
     after = (
-        _uploads(after_photos, required=handled_on_the_spot, field="after_photos")
+        photo_uploads(after_photos, required=handled_on_the_spot, field="after_photos")
         if handled_on_the_spot
         else []
     )
 
-    def step(batch: _PhotoBatch) -> GridEvent:
+    def step(batch: PhotoBatch) -> GridEvent:
         with transaction.atomic():
             event = GridEvent(
                 township_id=grid.township_id,
@@ -338,7 +236,7 @@ def report_event(
                 )
             return event
 
-    return _with_photos(step)
+    return with_photos(step)
 
 
 # --- step 2: verify and register, or reject ---------------------------------------------------------
@@ -346,7 +244,7 @@ def report_event(
 
 def register_event(*, event: GridEvent, by, note: str = "", at: datetime | None = None) -> GridEvent:
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     with transaction.atomic():
         event = lock(event)
         _require_move(event, "register")
@@ -367,7 +265,7 @@ def reject_event(
         raise GridEventError(
             _("Choose why the report is rejected."), field_errors={"reason": [_("Choose a reason.")]}
         )
-    note = _text(note, field="note", required=reason != RejectReason.DUPLICATE, max_length=500)
+    note = clean_text(note, field="note", required=reason != RejectReason.DUPLICATE, max_length=500)
     with transaction.atomic():
         event = lock(event)
         _require_move(event, "reject")
@@ -407,7 +305,7 @@ def _department_of_township(department, township_id) -> Department:
 def dispatch_event(*, event: GridEvent, by, department, note: str = "", at=None) -> GridEvent:
     """Send the order to one department (or the enforcement team); the handling clock starts now."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     with transaction.atomic():
         event = lock(event)
         _require_move(event, "dispatch")
@@ -425,7 +323,7 @@ def dispatch_event(*, event: GridEvent, by, department, note: str = "", at=None)
         event.dispatched_at = event.dispatched_at or at
         event.assigned_at = at
         event.is_whistle = False
-        _start_handling(event, at=at)
+        start_handling(event, at=at)
         event.save()
         _tell_department(event, department, _("New order %(number)s: %(category)s"))
     return event
@@ -458,7 +356,7 @@ def whistle_event(
     """Blow the whistle (吹哨报到): summon several departments, each of which must report on site within
     the set time; the lead unit handles and feeds back."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     on_site_within = settings.GRID_WHISTLE_ON_SITE[0] if on_site_within is None else on_site_within
     if isinstance(on_site_within, bool) or not isinstance(on_site_within, int) or on_site_within < 1:
         raise GridEventError(
@@ -495,7 +393,7 @@ def whistle_event(
         event.department, event.is_whistle = lead, True
         event.dispatched_at = event.dispatched_at or at
         event.assigned_at = at
-        _start_handling(event, at=at)
+        start_handling(event, at=at)
         event.save()
         Summons.objects.filter(event=event, reported_at__isnull=True).delete()
         for department in chosen.values():
@@ -524,7 +422,7 @@ def whistle_event(
 def report_on_site(*, event: GridEvent, by, note: str = "", at=None) -> Summons:
     """A summoned department reports on site (报到); late if after its summons' time."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     with transaction.atomic():
         event = lock(event)
         mine = [
@@ -553,7 +451,7 @@ def report_on_site(*, event: GridEvent, by, note: str = "", at=None) -> Summons:
 def send_back_event(*, event: GridEvent, by, reason: str, at=None) -> GridEvent:
     """The department sends a misrouted order back (退单) with its reasons, within 1 working day."""
     at = at or timezone.now()
-    reason = _text(reason, field="reason", max_length=1000)
+    reason = clean_text(reason, field="reason", max_length=1000)
     with transaction.atomic():
         event = lock(event)
         _require_move(event, "send-back")
@@ -584,7 +482,7 @@ def send_back_event(*, event: GridEvent, by, reason: str, at=None) -> GridEvent:
 def force_assign_event(*, event: GridEvent, by, department=None, note: str, at=None) -> GridEvent:
     """The centre assigns a sent-back order for good (by default to the department that sent it back)."""
     at = at or timezone.now()
-    note = _text(note, field="note", max_length=500)
+    note = clean_text(note, field="note", max_length=500)
     with transaction.atomic():
         event = lock(event)
         _require_move(event, "force-assign")
@@ -599,7 +497,7 @@ def force_assign_event(*, event: GridEvent, by, department=None, note: str, at=N
             at=at,
         )
         event.department, event.is_forced, event.assigned_at = department, True, at
-        _start_handling(event, at=at)
+        start_handling(event, at=at)
         event.save()
         _tell_department(event, department, _("Order %(number)s assigned to you by the centre: %(category)s"))
     return event
@@ -623,7 +521,7 @@ def accept_event(*, event: GridEvent, by, at=None) -> GridEvent:
 def complete_stage(*, event: GridEvent, by, note: str = "", at=None) -> GridEvent:
     """A category handled in stages (停工 → 处罚 → 拆除): finish this stage, start the next one's limit."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     with transaction.atomic():
         event = lock(event, related=("category",))
         _require(handles(by, event.department_id), _("This order is not your department's."))
@@ -634,7 +532,7 @@ def complete_stage(*, event: GridEvent, by, note: str = "", at=None) -> GridEven
             raise GridEventError(_("This is the last stage: feed back when it is done."))
         done = limits[event.stage - 1]
         event.stage += 1
-        _start_handling(event, at=at)
+        start_handling(event, at=at)
         append_entry(
             event, action="stage-done", actor=by, note=" · ".join(filter(None, [done.stage, note])), at=at
         )
@@ -645,10 +543,10 @@ def complete_stage(*, event: GridEvent, by, note: str = "", at=None) -> GridEven
 def feed_back_event(*, event: GridEvent, by, note: str, photos: Iterable = (), at=None) -> GridEvent:
     """The (lead) department reports it handled the event, with photos; the check's limit starts."""
     at = at or timezone.now()
-    note = _text(note, field="note", max_length=1000)
-    checked = _uploads(photos, required=True)
+    note = clean_text(note, field="note", max_length=1000)
+    checked = photo_uploads(photos, required=True)
 
-    def step(batch: _PhotoBatch) -> GridEvent:
+    def step(batch: PhotoBatch) -> GridEvent:
         with transaction.atomic():
             event_ = lock(event, related=("category",))
             _require_move(event_, "feed-back")
@@ -674,7 +572,7 @@ def feed_back_event(*, event: GridEvent, by, note: str, photos: Iterable = (), a
             event_.save()
             return event_
 
-    return _with_photos(step)
+    return with_photos(step)
 
 
 # --- step 5: check and close --------------------------------------------------------------------------
@@ -686,10 +584,10 @@ def check_event(
     """The grid member (or the centre) checks on site: passed closes the event (on time if by its due
     time); failed sends it back to the department as rework (返工), counted."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=not passed, max_length=1000)
-    checked = _uploads(photos, required=False)
+    note = clean_text(note, field="note", required=not passed, max_length=1000)
+    checked = photo_uploads(photos, required=False)
 
-    def step(batch: _PhotoBatch) -> GridEvent:
+    def step(batch: PhotoBatch) -> GridEvent:
         with transaction.atomic():
             event_ = lock(event)
             _require_move(event_, "check-pass" if passed else "rework")
@@ -720,7 +618,7 @@ def check_event(
             event_.save()
             return event_
 
-    return _with_photos(step)
+    return with_photos(step)
 
 
 # --- step 6: evaluate --------------------------------------------------------------------------------
@@ -729,7 +627,7 @@ def check_event(
 def evaluate_event(*, event: GridEvent, by, satisfaction, note: str = "", at=None) -> GridEvent:
     """The reporter says how satisfied they are with the result (回访)."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     try:
         satisfaction = Satisfaction(int(str(satisfaction).strip()))
     except (TypeError, ValueError):
@@ -759,7 +657,7 @@ def evaluate_event(*, event: GridEvent, by, satisfaction, note: str = "", at=Non
 def request_deferral(*, event: GridEvent, by, amount, reason: str, at=None) -> Deferral:
     """The department asks for more time, before the deadline, in the limit's own unit."""
     at = at or timezone.now()
-    reason = _text(reason, field="reason", max_length=1000)
+    reason = clean_text(reason, field="reason", max_length=1000)
     if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= 1000:
         raise GridEventError(
             _("Ask for a whole number of units, 1 or more."), field_errors={"amount": [_("1 or more.")]}
@@ -795,7 +693,7 @@ def request_deferral(*, event: GridEvent, by, amount, reason: str, at=None) -> D
 
 def decide_deferral(*, deferral: Deferral, by, approve: bool, note: str = "", at=None) -> Deferral:
     at = at or timezone.now()
-    note = _text(note, field="note", required=not approve, max_length=500)
+    note = clean_text(note, field="note", required=not approve, max_length=500)
     with transaction.atomic():
         event = lock(deferral.event)
         deferral = Deferral.objects.select_for_update().get(pk=deferral.pk)
@@ -839,7 +737,7 @@ def enforcement_clues_enabled() -> bool:
 def make_enforcement_clue(*, event: GridEvent, by, note: str = "", at=None):
     """Pass the event to the enforcement team as a clue (线索); once only (a retry returns the first)."""
     at = at or timezone.now()
-    note = _text(note, field="note", required=False, max_length=500)
+    note = clean_text(note, field="note", required=False, max_length=500)
     if _clue_hook is None:
         raise GridEventError(_("Enforcement clues cannot be created yet in this installation."))
     with transaction.atomic():

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from grid.errors import EventNotPossible, GridEventError
 from grid.events import services
+from grid.events.inputs import PhotoBatch
 from grid.events.selectors import nearby_open_events
 from grid.models import (
     CategoryLimit,
@@ -94,14 +95,14 @@ def test_a_bad_report_is_refused_with_the_field_named_and_leaves_nothing(place, 
 
 def test_a_failed_report_leaves_no_photo_file(place, monkeypatch):
     saved = []
-    original = services._PhotoBatch.save
+    original = PhotoBatch.save
 
     def save_then_fail(self, event, photos, **kwargs):
         original(self, event, photos, **kwargs)
         saved.extend(self.names)
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services._PhotoBatch, "save", save_then_fail)
+    monkeypatch.setattr(PhotoBatch, "save", save_then_fail)
     with pytest.raises(RuntimeError):
         report(place)
     assert saved and not any(default_storage.exists(name) for name in saved)
