@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
@@ -343,18 +344,26 @@ class ApplicationFilterSet(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     item = django_filters.CharFilter(
         method="filter_item",
-        help_text="Implementation code of a service item; a bundle matches when one of its parts does.",
+        help_text=gettext_lazy(
+            "Implementation code of a service item; a bundle matches when one of its parts does."
+        ),
     )
     submitted_from = django_filters.DateFilter(
-        field_name="submitted_at", lookup_expr="date__gte", help_text="Submitted on or after (local date)."
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        help_text=gettext_lazy("Submitted on or after (local date)."),
     )
     submitted_to = django_filters.DateFilter(
-        field_name="submitted_at", lookup_expr="date__lte", help_text="Submitted on or before (local date)."
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        help_text=gettext_lazy("Submitted on or before (local date)."),
     )
     department = django_filters.CharFilter(
         method="filter_department",
-        help_text="Department code (staff only; ignored for residents). A bundle matches when one of "
-        "its parts is the department's.",
+        help_text=gettext_lazy(
+            "Department code (staff only; ignored for residents). A bundle matches when one of "
+            "its parts is the department's."
+        ),
     )
 
     class Meta:
@@ -569,10 +578,14 @@ class AgentInputSerializer(serializers.Serializer):
 
 class DraftCreateSerializer(serializers.Serializer):
     item = serializers.CharField(
-        required=False, max_length=40, help_text="Implementation code of the service item."
+        required=False, max_length=40, help_text=gettext_lazy("Implementation code of the service item.")
     )
-    bundle = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Bundle id.")
-    agent = AgentInputSerializer(required=False, help_text="Only when applying on someone else's behalf.")
+    bundle = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=gettext_lazy("Bundle id.")
+    )
+    agent = AgentInputSerializer(
+        required=False, help_text=gettext_lazy("Only when applying on someone else's behalf.")
+    )
 
     def validate(self, data):
         if not data.get("item") and not data.get("bundle"):
@@ -583,13 +596,21 @@ class DraftCreateSerializer(serializers.Serializer):
 
 
 class DraftForItemSerializer(serializers.Serializer):
-    item = serializers.CharField(min_length=1, max_length=40, help_text="Implementation code of the item.")
-    agent = AgentInputSerializer(required=False, help_text="Only when applying on someone else's behalf.")
+    item = serializers.CharField(
+        min_length=1, max_length=40, help_text=gettext_lazy("Implementation code of the item.")
+    )
+    agent = AgentInputSerializer(
+        required=False, help_text=gettext_lazy("Only when applying on someone else's behalf.")
+    )
 
 
 class DraftForBundleSerializer(serializers.Serializer):
-    bundle = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of the bundle.")
-    agent = AgentInputSerializer(required=False, help_text="Only when applying on someone else's behalf.")
+    bundle = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=gettext_lazy("Id of the bundle.")
+    )
+    agent = AgentInputSerializer(
+        required=False, help_text=gettext_lazy("Only when applying on someone else's behalf.")
+    )
 
 
 # The schema says what the serializer checks: a draft is for an item or for a bundle, never for neither.
@@ -620,10 +641,12 @@ class MaterialUploadSerializer(serializers.Serializer):
         max_value=MAX_ID,
         required=False,
         allow_null=True,
-        help_text="The `requirement` of a line in the application's `materials`; leave it out only for "
-        "a supplementary document the reviewer asked for.",
+        help_text=gettext_lazy(
+            "The `requirement` of a line in the application's `materials`; leave it out only for "
+            "a supplementary document the reviewer asked for."
+        ),
     )
-    file = serializers.FileField(help_text="A PDF, JPEG or PNG scan or photo.")
+    file = serializers.FileField(help_text=gettext_lazy("A PDF, JPEG or PNG scan or photo."))
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -883,8 +906,12 @@ class TrackingView(APIView):
     @extend_schema(
         summary="Track an application by number and query code",
         parameters=[
-            OpenApiParameter("number", str, required=True, description="The application number."),
-            OpenApiParameter("code", str, required=True, description="The six-digit query code."),
+            OpenApiParameter(
+                "number", str, required=True, description=gettext_lazy("The application number.")
+            ),
+            OpenApiParameter(
+                "code", str, required=True, description=gettext_lazy("The six-digit query code.")
+            ),
         ],
         responses={200: TrackingSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
     )

@@ -1,6 +1,7 @@
 """The API schema class: every operation documents the error responses it can give."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -10,11 +11,13 @@ from rest_framework.permissions import AllowAny
 ErrorSerializer = inline_serializer(
     "Error",
     fields={
-        "detail": serializers.CharField(required=False, help_text="What was wrong, for the user."),
+        "detail": serializers.CharField(
+            required=False, help_text=gettext_lazy("What was wrong, for the user.")
+        ),
         "errors": serializers.DictField(
             child=serializers.ListField(child=serializers.CharField()),
             required=False,
-            help_text="Messages per field.",
+            help_text=gettext_lazy("Messages per field."),
         ),
     },
 )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -138,10 +139,10 @@ class ReviewInputSerializer(serializers.Serializer):
 
 class PassToSquadInputSerializer(serializers.Serializer):
     squad = serializers.IntegerField(
-        help_text="id of a squad (department) of the township's enforcement bureau"
+        help_text=gettext_lazy("id of a squad (department) of the township's enforcement bureau")
     )
     lead = serializers.IntegerField(
-        required=False, allow_null=True, help_text="id of an officer of the squad"
+        required=False, allow_null=True, help_text=gettext_lazy("id of an officer of the squad")
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
@@ -154,7 +155,7 @@ class InstalmentInputSerializer(serializers.Serializer):
 class InstalmentsInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
     instalments = InstalmentInputSerializer(
-        many=True, help_text="at least two, on rising dates, adding up to the fine"
+        many=True, help_text=gettext_lazy("at least two, on rising dates, adding up to the fine")
     )
 
 

@@ -4,6 +4,7 @@ Excel import), never through the API."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -26,7 +27,9 @@ READERS = (
 
 
 class BandSerializer(serializers.ModelSerializer):
-    tier = serializers.CharField(help_text="minor, lesser, general, serious, severe, no_penalty…")
+    tier = serializers.CharField(
+        help_text=gettext_lazy("minor, lesser, general, serious, severe, no_penalty…")
+    )
 
     class Meta:
         model = DiscretionBand
@@ -48,12 +51,16 @@ class PowerMatterSerializer(serializers.ModelSerializer):
     township = serializers.CharField(source="township.name")
     version = serializers.IntegerField(source="current_version.version")
     name = serializers.CharField(source="current_version.name")
-    kind = serializers.CharField(source="current_version.kind", help_text="penalty, coercion, inspection")
+    kind = serializers.CharField(
+        source="current_version.kind", help_text=gettext_lazy("penalty, coercion, inspection")
+    )
     domain = serializers.CharField(source="current_version.domain")
     violated_provision = serializers.CharField(source="current_version.violated_provision")
     penalty_provision = serializers.CharField(source="current_version.penalty_provision")
     source_department = serializers.CharField(source="current_version.source_department")
-    channel = serializers.CharField(source="current_version.channel", help_text="handed_down, entrusted")
+    channel = serializers.CharField(
+        source="current_version.channel", help_text=gettext_lazy("handed_down, entrusted")
+    )
     issuing_organ_name = serializers.CharField(source="current_version.issuing_organ_name")
     first_offence_exemption = serializers.BooleanField(source="current_version.first_offence_exemption")
     legal_review_required = serializers.BooleanField(source="current_version.legal_review_required")
@@ -83,10 +90,10 @@ class PowerMatterSerializer(serializers.ModelSerializer):
 
 
 FILTERS = [
-    OpenApiParameter("q", str, description="text in the code, name or provisions"),
+    OpenApiParameter("q", str, description=gettext_lazy("text in the code, name or provisions")),
     OpenApiParameter("domain", str),
-    OpenApiParameter("department", str, description="the delegating department"),
-    OpenApiParameter("kind", str, description="penalty, coercion, inspection"),
+    OpenApiParameter("department", str, description=gettext_lazy("the delegating department")),
+    OpenApiParameter("kind", str, description=gettext_lazy("penalty, coercion, inspection")),
 ]
 
 

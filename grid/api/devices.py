@@ -2,6 +2,7 @@
 the township is the key's. Repeated alerts of one device about one category are merged."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -15,19 +16,25 @@ from township.org.models import ApiClient
 
 
 class AlertSerializer(serializers.Serializer):
-    device = serializers.CharField(max_length=64, help_text="The device id registered for the township.")
+    device = serializers.CharField(
+        max_length=64, help_text=gettext_lazy("The device id registered for the township.")
+    )
     category = serializers.CharField(max_length=12, help_text='The category code, e.g. "01.02".')
-    time = serializers.DateTimeField(help_text="When the device saw it, with its time zone.")
-    lng = serializers.CharField(max_length=20, help_text="WGS-84 longitude.")
-    lat = serializers.CharField(max_length=20, help_text="WGS-84 latitude.")
-    snapshot = serializers.FileField(help_text="A JPEG or PNG image, at most MATERIAL_MAX_BYTES.")
+    time = serializers.DateTimeField(help_text=gettext_lazy("When the device saw it, with its time zone."))
+    lng = serializers.CharField(max_length=20, help_text=gettext_lazy("WGS-84 longitude."))
+    lat = serializers.CharField(max_length=20, help_text=gettext_lazy("WGS-84 latitude."))
+    snapshot = serializers.FileField(
+        help_text=gettext_lazy("A JPEG or PNG image, at most MATERIAL_MAX_BYTES.")
+    )
 
 
 class AlertReceivedSerializer(serializers.Serializer):
-    number = serializers.CharField(help_text="The grid event's number.")
+    number = serializers.CharField(help_text=gettext_lazy("The grid event's number."))
     status = serializers.CharField()
-    alert_count = serializers.IntegerField(help_text="Alerts merged into this event so far.")
-    merged = serializers.BooleanField(help_text="Whether the alert was added to an event already open.")
+    alert_count = serializers.IntegerField(help_text=gettext_lazy("Alerts merged into this event so far."))
+    merged = serializers.BooleanField(
+        help_text=gettext_lazy("Whether the alert was added to an event already open.")
+    )
 
 
 class DeviceAlertView(APIView):

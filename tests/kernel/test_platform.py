@@ -90,6 +90,10 @@ def test_the_openapi_schema_describes_the_api(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/catalog/items/" in response.content
+    # the descriptions are in the reader's language: Chinese by default, English on request
+    assert "六位查询码" in response.content.decode()
+    english = client.get("/api/schema/", {"lang": "en"}).content.decode()
+    assert "The six-digit query code." in english and "六位查询码" not in english
 
 
 def test_offline_commands_run_without_a_secret_key_but_serving_does_not():

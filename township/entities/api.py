@@ -30,7 +30,7 @@ class RegisterPermissions(permissions.DjangoModelPermissions):
 class MarketEntitySerializer(serializers.ModelSerializer):
     township = serializers.CharField(source="township.code", read_only=True)
     grid = serializers.CharField(source="grid.code", read_only=True, allow_null=True, default=None)
-    phone = serializers.SerializerMethodField(help_text="Masked.")
+    phone = serializers.SerializerMethodField(help_text=_("Masked."))
 
     class Meta:
         model = MarketEntity
@@ -71,13 +71,13 @@ class EntityWriteSerializer(serializers.Serializer):
     licence_status = serializers.ChoiceField(choices=LicenceStatus.choices, required=False)
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
     registered_on = serializers.DateField(required=False, allow_null=True)
-    grid = serializers.CharField(max_length=24, required=False, allow_blank=True, help_text="Grid code.")
+    grid = serializers.CharField(max_length=24, required=False, allow_blank=True, help_text=_("Grid code."))
     lng = serializers.DecimalField(max_digits=10, decimal_places=7, required=False, allow_null=True)
     lat = serializers.DecimalField(max_digits=10, decimal_places=7, required=False, allow_null=True)
 
 
 class EntityCreateSerializer(EntityWriteSerializer):
-    township = serializers.CharField(max_length=12, help_text="Division code of the township.")
+    township = serializers.CharField(max_length=12, help_text=_("Division code of the township."))
     credit_code = serializers.CharField(max_length=24)
 
 
@@ -172,7 +172,7 @@ class MarketEntityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(
         summary="Look an entity up by credit code or name (for a form's search box)",
         parameters=[
-            OpenApiParameter("q", str, required=True, description="Credit code or part of the name.")
+            OpenApiParameter("q", str, required=True, description=_("Credit code or part of the name."))
         ],
         responses={200: MarketEntitySerializer(many=True)},
     )
