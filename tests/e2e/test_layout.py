@@ -4,11 +4,12 @@ rating tablet that keeps an applicant on the tablet."""
 import pytest
 from playwright.sync_api import expect
 
+from services.services.intake import accept_application, receive_at_window
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD, DepartmentFactory, TownshipFactory, make_resident
 from tests.services.factories import make_item, material_type
-from tests.services.intake_helpers import clerk_at_window
+from tests.services.intake_helpers import applicant, clerk_at_window, full_checklist, intake_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,3 +117,44 @@ def test_the_rating_tablet_keeps_the_applicant_on_the_tablet(page, live_server, 
     page.click("#unlock")
     page.wait_for_url(live_server.url + "/")
     expect(page.locator("nav.mainnav")).to_contain_text("窗口工作台")
+
+
+def test_an_anonymous_visitor_switches_language_and_text_size_and_stays_on_the_tracking_result(
+    browser, live_server, browser_problems
+):
+    """The anonymous top bar is drawn once per process and language; in the browser its forms must still
+    carry this visitor's CSRF token and this page's address, so a switch keeps the number and code typed."""
+    township = TownshipFactory(name="青石镇")
+    clerk, window = clerk_at_window(township)
+    received = receive_at_window(
+        township=township,
+        clerk=clerk,
+        window=window,
+        item=intake_item(township=township),
+        applicant=applicant(),
+    )
+    accepted = accept_application(
+        application=received, clerk=clerk, checklist=full_checklist(received), with_receipt=False
+    )
+    visitors = []
+    for _ in range(2):  # the second visitor gets the frame drawn for the first
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
+        visitors.append(context.new_page())
+    for page in visitors:
+        page.goto(f"/services/track/?number={accepted.number}&code={accepted.query_code}")
+        expect(page.locator("main")).to_contain_text(accepted.number)
+    first, second = visitors
+    if second.locator("#menu-button").is_visible():
+        second.click("#menu-button")
+    second.click("button[value=en]")
+    expect(second.locator("html")).to_have_attribute("lang", "en")
+    assert f"number={accepted.number}" in second.url and f"code={accepted.query_code}" in second.url
+    expect(second.locator("main")).to_contain_text("Track an application")
+    if second.locator("#menu-button").is_visible():
+        second.click("#menu-button")
+    second.click("#display-mode-elderly")
+    expect(second.locator("html")).to_have_class("elderly")
+    assert f"code={accepted.query_code}" in second.url
+    first.reload()
+    expect(first.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(first.locator("html")).not_to_have_class("elderly")
