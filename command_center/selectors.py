@@ -1024,7 +1024,7 @@ def _latest_urgings(by_ct: dict) -> dict:
 
 
 def warning_counts(user) -> dict:
-    """{"yellow": n, "red": n} over the user's board (亮牌): two counts of the board's union."""
+    """{"yellow": n, "red": n} over the user's board (亮牌): per level, one sum of per-part counts."""
     found = {}
     for name, level in (("yellow", WarningLevel.YELLOW), ("red", WarningLevel.RED)):
         found[name] = _board_count(user, BoardFilter(level=level))
