@@ -155,6 +155,7 @@ def test_an_anonymous_visitor_switches_language_and_text_size_and_stays_on_the_t
     second.click("#display-mode-elderly")
     expect(second.locator("html")).to_have_class("elderly")
     assert f"code={accepted.query_code}" in second.url
+    screenshot(second, "track-anonymous-english-large-text-phone")
     first.reload()
     expect(first.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(first.locator("html")).not_to_have_class("elderly")
