@@ -65,31 +65,28 @@ def register_enforcement_metrics() -> None:
     m.register_loop("inspections", _("Random inspections"), order=60)
     m.register_loop("credit", _("Credit"), order=70)
 
-    for key, _label, statuses in STAGES:
-        m.register_open_count(
-            m.OpenCount(
-                f"enforcement.stage.{key}", model=EnforcementCase, filter=Q(status__in=statuses), **DEPARTMENT
-            )
+    stages = [
+        m.OpenCount(
+            f"enforcement.stage.{key}", model=EnforcementCase, filter=Q(status__in=statuses), **DEPARTMENT
         )
-    m.register_open_count(
+        for key, _label, statuses in STAGES
+    ]
+    for count in (
+        *stages,
         m.OpenCount(
             "enforcement.overdue",
             model=EnforcementCase,
             filter=overdue_cases(),
             description=_("open cases with a time limit past due now"),
             **DEPARTMENT,
-        )
-    )
-    m.register_open_count(
+        ),
         m.OpenCount(
             "enforcement.review_pending",
             model=EnforcementCase,
             filter=review_pending(),
             description=_("penalty proposals waiting for the legal review now"),
             **DEPARTMENT,
-        )
-    )
-    m.register_open_count(
+        ),
         m.OpenCount(
             "credit.repairs_waiting",
             model=CreditRepair,
@@ -97,8 +94,9 @@ def register_enforcement_metrics() -> None:
             dimension="department",
             dimension_path="record__department_id",
             description=_("credit repair applications not decided yet"),
-        )
-    )
+        ),
+    ):
+        m.register_open_count(count)
     plan_department = {"dimension": "department", "dimension_path": "lead_department_id"}
     task_department = {"dimension": "department", "dimension_path": "draw__plan__lead_department_id"}
     in_publication_cohort = Q(publish_by__isnull=False) & ~Q(status=TaskStatus.CANCELLED)
