@@ -210,6 +210,20 @@ def test_every_page_holds_the_rows_the_full_ordering_puts_there(place):
         ]
         assert page.number == number and page.paginator.num_pages == 4
     assert seen == expected
-    # a page past the end shows the last one, not an error
+    # a page past the end shows the last one, not an error; a page that is not a number, the first
     page, rows = selectors.warning_board(place.command, page=99, per_page=2)
     assert page.number == 4 and len(rows) == 2
+    for bad in ("x", None, "-3", 0):
+        assert selectors.warning_board(place.command, page=bad, per_page=2)[0].number == 1
+
+
+def test_the_board_page_answers_a_bad_page_number_with_the_first_page(client, place):
+    client.force_login(place.command)
+    for bad in ("٣", "x", "-1"):  # read as the first page
+        response = client.get(reverse("command-board"), {"page": bad})
+        assert response.status_code == 200 and response.context["page"].number == 1, bad
+        assert place.late.number in response.content.decode()
+    too_long = client.get(reverse("command-board"), {"page": "99999999999999999999"})
+    assert too_long.status_code == 400 and too_long.context["form"].errors  # the filter form's message
+    nul = client.get(reverse("command-board"), {"page": "\x00"})
+    assert nul.status_code == 400 and "NUL" in nul.content.decode()  # the kernel's guard, before the view
